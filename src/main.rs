@@ -1,0 +1,114 @@
+//! The `eros-sim` command line: parses arguments, shows progress, prints. All work is done by
+//! the `eros_sim` library.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use eros_sim::report::{render_table, write_results};
+use eros_sim::scenario::{self, ScenarioError};
+use eros_sim::sim::{self, summary, Progress};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "eros-sim", version, about = "Replay caption-selection policies in a calibrated world and measure regret and lift")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario: calibrate, simulate replicates × policies, write results.
+    Run {
+        /// Scenario file (TOML), e.g. scenarios/baseline.toml.
+        scenario: PathBuf,
+        /// Override the scenario's number of replicates.
+        #[arg(long)]
+        replicates: Option<u32>,
+        /// Override the horizon in days.
+        #[arg(long)]
+        days: Option<u32>,
+        /// Override the seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output folder (default: results/<scenario name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn stage(&self, name: &str, total: u64) {
+        self.0.set_position(0);
+        self.0.set_length(total);
+        self.0.set_message(name.to_string());
+    }
+    fn advance(&self, n: u64) {
+        self.0.inc(n);
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let code = if e.downcast_ref::<ScenarioError>().is_some() { 2 } else { 1 };
+            eprintln!("error: {e:#}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Run { scenario: path, replicates, days, seed, threads, out } => {
+            let mut s = scenario::load(&path)?;
+            if let Some(r) = replicates {
+                s.replicates = r.max(1);
+            }
+            if let Some(d) = days {
+                s.days = d.max(1);
+            }
+            if let Some(seed) = seed {
+                s.seed = seed;
+            }
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads.unwrap_or(0))
+                .build()
+                .context("cannot start worker threads")?;
+            let bar = ProgressBar::new(0).with_style(
+                ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} ({elapsed})")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            let progress = Bar(bar);
+            let result = pool.install(|| sim::run(&s, &progress))?;
+            progress.0.finish_and_clear();
+            let summary = summary::summarize(&result);
+            let series = summary::timeseries(&result);
+            let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&s.name));
+            write_results(&dir, &summary, &series)?;
+            print!("{}", render_table(&summary));
+            if let Some(c) = &summary.calibration {
+                println!(
+                    "\ncalibration ({} rounds{}): incumbent warm-up conversion rate {:.3} %, revenue per fan reached {:.5}, caption success {:.1} %, B/G share {:.2} %",
+                    c.rounds,
+                    if c.converged { "" } else { ", NOT converged" },
+                    c.achieved.conversion_rate * 100.0,
+                    c.achieved.revenue_per_send,
+                    c.achieved.caption_success_rate * 100.0,
+                    c.achieved.bg_share * 100.0
+                );
+            }
+            println!("wrote {}/summary.json, policies.csv, timeseries.csv", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Policies: the `Policy` trait, one file per policy, the factory that builds them from a
+//! scenario, and the shared eligibility rules (`rules`) every policy runs under.
+//!
+//! Not here: the world's truth (`world`) or the loop that asks policies and delivers
+//! feedback (`sim`).
+
+mod beta_ts;
+mod oracle;
+pub mod posterior;
+mod random;
+pub mod rules;
+
+pub use beta_ts::BetaTs;
+pub use oracle::Oracle;
+pub use random::RandomPolicy;
+
+use crate::domain::{Caption, CaptionId, CreatorId, Minute, Outcome};
+use crate::scenario::PolicyKind;
+use crate::streams::StreamRng;
+
+/// The generator a policy draws its exploration from (its own stream, DESIGN.md §7).
+pub type PolicyRng = StreamRng;
+
+/// One decision: which caption a creator sends at a slot, among the eligible ones.
+#[derive(Debug, Clone, Copy)]
+pub struct Decision<'a> {
+    /// Sending creator.
+    pub creator: CreatorId,
+    /// Slot time.
+    pub at: Minute,
+    /// Captions the shared rules allow now; never empty.
+    pub eligible: &'a [CaptionId],
+    /// True expected revenue of each eligible caption (same order). Filled only for policies
+    /// that declare themselves clairvoyant (the oracle); learning policies never see it.
+    pub expected_revenue: Option<&'a [f64]>,
+}
+
+/// A caption-selection policy (DESIGN.md §4).
+pub trait Policy: Send {
+    /// Label used in outputs.
+    fn name(&self) -> &str;
+    /// Picks one caption among `decision.eligible`.
+    fn choose(&mut self, decision: &Decision<'_>, rng: &mut PolicyRng) -> CaptionId;
+    /// Learns from outcomes, in the batches the feedback pipeline delivers them.
+    fn observe(&mut self, feedback: &[Outcome]);
+    /// Whether the engine must fill `Decision::expected_revenue` (only the oracle).
+    fn is_clairvoyant(&self) -> bool {
+        false
+    }
+}
+
+/// What a policy may know when it is built: the observable caption features (price,
+/// category, ...) and the number of creators.
+#[derive(Debug, Clone, Copy)]
+pub struct PolicyContext<'a> {
+    /// Observable features of every caption of the world, indexed by `CaptionId`.
+    pub captions: &'a [Caption],
+    /// Number of creators.
+    pub creators: usize,
+}
+
+/// Builds a policy of `kind` labelled `name`.
+pub fn build(kind: PolicyKind, name: &str, ctx: &PolicyContext<'_>) -> Box<dyn Policy> {
+    match kind {
+        PolicyKind::Random => Box::new(RandomPolicy::new(name)),
+        PolicyKind::Oracle => Box::new(Oracle::new(name)),
+        PolicyKind::Incumbent | PolicyKind::PlainTs => Box::new(BetaTs::new(name, ctx)),
+    }
+}

@@ -1,0 +1,61 @@
+use crate::sim::summary::Summary;
+use crate::stats::Interval;
+
+fn with_ci(i: &Interval, scale: f64, digits: usize) -> String {
+    match (i.lo, i.hi) {
+        (Some(lo), Some(hi)) => format!("{:.d$} [{:.d$}, {:.d$}]", i.mean * scale, lo * scale, hi * scale, d = digits),
+        _ => format!("{:.d$}", i.mean * scale, d = digits),
+    }
+}
+
+/// A plain-text table of the headline metrics, every number with its 95 % interval and unit.
+pub fn render_table(s: &Summary) -> String {
+    let headers = [
+        "policy",
+        "feedback",
+        "revenue (units)",
+        "rel. regret (%)",
+        &format!("lift vs {} (%)", s.baseline),
+        "conv. rate (%)",
+        "rev/fan reached",
+        "success (%)",
+        "B/G share (%)",
+    ];
+    let rows: Vec<Vec<String>> = s
+        .policies
+        .iter()
+        .map(|p| {
+            vec![
+                p.name.clone(),
+                format!("{:?}", p.feedback).to_lowercase(),
+                with_ci(&p.revenue, 1.0, 0),
+                with_ci(&p.relative_regret, 100.0, 2),
+                with_ci(&p.lift_vs_baseline, 100.0, 2),
+                with_ci(&p.conversion_rate, 100.0, 3),
+                with_ci(&p.revenue_per_send, 1.0, 5),
+                with_ci(&p.caption_success_rate, 100.0, 1),
+                with_ci(&p.bg_share, 100.0, 2),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).chain([headers[c].chars().count()]).max().unwrap_or(0))
+        .collect();
+    let line = |cells: Vec<&str>| {
+        cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ").trim_end().to_string()
+    };
+    let mut out = format!(
+        "scenario {} · seed {} · {} replicates · {} days after {} warm-up days · eros-sim {}\n\
+         means with 95 % intervals across replicates; revenue is the true expected revenue of the choices\n\n",
+        s.scenario, s.seed, s.replicates, s.days, s.warmup_days, s.version
+    );
+    out += &line(headers.to_vec());
+    out.push('\n');
+    out += &line(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().iter().map(String::as_str).collect());
+    out.push('\n');
+    for r in &rows {
+        out += &line(r.iter().map(String::as_str).collect());
+        out.push('\n');
+    }
+    out
+}

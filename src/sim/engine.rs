@@ -1,0 +1,146 @@
+use super::feedback::FeedbackQueue;
+use super::metrics::{PolicyTally, ReplicateMetrics};
+use super::trajectory::{HistorySink, IneligibleChoice, Trajectory};
+use crate::domain::Outcome;
+use crate::policy::rules::Eligibility;
+use crate::policy::{self, PolicyContext};
+use crate::scenario::{Cadence, PolicyKind, Scenario, WorldParams};
+use crate::streams::{hash_str, stream, Purpose};
+use crate::sim::kpi::Kpis;
+use crate::world::calibration::{self, CalibratedWorld, CalibrationReport};
+use crate::world::response::ExpectedRate;
+use crate::world::{World, WorldState};
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// A policy broke the eligibility contract.
+    #[error(transparent)]
+    IneligibleChoice(#[from] IneligibleChoice),
+}
+
+/// Receives progress (the binary draws a bar; tests pass [`NoProgress`]).
+pub trait Progress: Sync {
+    /// A new stage with `total` units of work.
+    fn stage(&self, name: &str, total: u64);
+    /// `n` units done.
+    fn advance(&self, n: u64);
+}
+
+/// Ignores progress.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn stage(&self, _name: &str, _total: u64) {}
+    fn advance(&self, _n: u64) {}
+}
+
+/// Everything a run produced, before summarising.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// The scenario as run (after command-line overrides).
+    pub scenario: Scenario,
+    /// Calibration outcome, when calibration was on.
+    pub calibration: Option<CalibrationReport>,
+    /// The world parameters the replicates used.
+    pub world: WorldParams,
+    /// Resolved policies: (label, kind, cadence), in scenario order.
+    pub policies: Vec<(String, PolicyKind, Cadence)>,
+    /// One entry per replicate, in order.
+    pub replicates: Vec<ReplicateResult>,
+}
+
+/// Runs the incumbent over the warm-up days of `world` from a fresh state: the history every
+/// policy starts from. Returns the state at deployment and the history rows.
+pub fn warm_up(world: &World, scenario: &Scenario) -> Result<(WorldState, Vec<Outcome>), SimError> {
+    let ctx = PolicyContext { captions: &world.captions, creators: world.creators.len() };
+    let mut trajectory = Trajectory {
+        world,
+        eligibility: Eligibility::new(&scenario.rules),
+        state: WorldState::new(world),
+        policy: policy::build(PolicyKind::Incumbent, "warm-up incumbent", &ctx),
+        rng: stream(scenario.seed, world.replicate, Purpose::Policy, &[world.purpose as u64, hash_str("warm-up")]),
+        queue: FeedbackQueue::new(PolicyKind::Incumbent.default_cadence()),
+        with_truth: false,
+        next_send_id: 0,
+    };
+    let mut history = HistorySink::default();
+    trajectory.run(0..scenario.warmup_days, &mut history)?;
+    Ok((trajectory.state, history.rows))
+}
+
+/// Runs a scenario: calibration (when on), then replicates × policies in parallel on the
+/// current rayon pool. The result depends only on the scenario, not on the thread count.
+pub fn run(scenario: &Scenario, progress: &dyn Progress) -> Result<RunResult, SimError> {
+    let (world_params, calibration) = if scenario.calibration.enabled {
+        let (params, report) = calibration::calibrate(scenario, progress)?;
+        (params, Some(report))
+    } else {
+        (scenario.world.clone(), None)
+    };
+    let policies: Vec<(String, PolicyKind, Cadence)> = scenario
+        .policies
+        .iter()
+        .filter_map(|p| Some((p.name.clone(), p.resolved_kind()?, p.cadence()?)))
+        .collect();
+    let rate = Arc::new(ExpectedRate::new(world_params.overdispersion_sd));
+    progress.stage("replicates", u64::from(scenario.replicates) * policies.len() as u64);
+    let replicates = (0..scenario.replicates)
+        .into_par_iter()
+        .map(|r| run_replicate(scenario, &world_params, &rate, &policies, u64::from(r), progress))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(RunResult { scenario: scenario.clone(), calibration, world: world_params, policies, replicates })
+}
+
+fn run_replicate(
+    scenario: &Scenario,
+    params: &WorldParams,
+    rate: &Arc<ExpectedRate>,
+    policies: &[(String, PolicyKind, Cadence)],
+    replicate: u64,
+    progress: &dyn Progress,
+) -> Result<ReplicateResult, SimError> {
+    let total_days = scenario.warmup_days + scenario.days;
+    let CalibratedWorld { world, state, history, kpis: warmup, .. } =
+        calibration::calibrate_world(scenario, params, rate, replicate)?;
+    let metrics = policies
+        .par_iter()
+        .map(|(name, kind, cadence)| {
+            let ctx = PolicyContext { captions: &world.captions, creators: world.creators.len() };
+            let mut policy = policy::build(*kind, name, &ctx);
+            if !scenario.cold_start && !history.is_empty() {
+                policy.observe(&history);
+            }
+            let mut tally = PolicyTally::new(&world, scenario.warmup_days, scenario.days, &state);
+            let mut trajectory = Trajectory {
+                world: &world,
+                eligibility: Eligibility::new(&scenario.rules),
+                state: state.clone(),
+                policy,
+                rng: stream(scenario.seed, replicate, Purpose::Policy, &[Purpose::World as u64, hash_str(name)]),
+                queue: FeedbackQueue::new(*cadence),
+                with_truth: true,
+                next_send_id: history.last().map_or(0, |o| o.send_id + 1),
+            };
+            trajectory.run(scenario.warmup_days..total_days, &mut tally)?;
+            progress.advance(1);
+            Ok(tally.finish())
+        })
+        .collect::<Result<Vec<_>, SimError>>()?;
+    Ok(ReplicateResult { warmup, world_scales: (world.params.base_logit, world.params.price_scale), policies: metrics })
+}
+
+/// One replicate: the incumbent's warm-up KPIs, the world's fitted scales and every
+/// policy's metrics.
+#[derive(Debug, Clone)]
+pub struct ReplicateResult {
+    /// Incumbent KPIs over this world's warm-up (what calibration matched).
+    pub warmup: Kpis,
+    /// This world's (base_logit, price_scale).
+    pub world_scales: (f64, f64),
+    /// Metrics per policy, in scenario order.
+    pub policies: Vec<ReplicateMetrics>,
+}

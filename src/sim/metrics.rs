@@ -1,0 +1,142 @@
+//! Metrics of one policy in one replicate over the horizon (DESIGN.md §6): expected revenue
+//! and pseudo-regret from the true expected value of each choice, realised KPIs, urgency,
+//! churn and inventory, and a daily series.
+
+use super::kpi::Kpis;
+use super::trajectory::{SendSink, SlotRecord};
+use crate::domain::{CaptionStatus, Minute, Outcome};
+use crate::world::{World, WorldState};
+use serde::Serialize;
+
+/// One day of one policy in one replicate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct DailyTally {
+    /// Σ true expected revenue of the choices.
+    pub expected_revenue: f64,
+    /// Σ best true expected revenue among eligible captions.
+    pub oracle_revenue: f64,
+    /// Realised revenue.
+    pub revenue: f64,
+    /// Realised conversions.
+    pub conversions: f64,
+    /// Fans reached.
+    pub reach: f64,
+    /// Slot-level sends.
+    pub sends: f64,
+}
+
+/// Tallies one trajectory over the horizon.
+#[derive(Debug)]
+pub struct PolicyTally<'w> {
+    world: &'w World,
+    start_day: u32,
+    daily: Vec<DailyTally>,
+    rows: Vec<Outcome>,
+    urgency_rows: u64,
+    churned_at_start: f64,
+    last_state: Option<(f64, [u64; 3])>,
+}
+
+impl<'w> PolicyTally<'w> {
+    /// A tally for `days` days starting at `start_day`, with the state at deployment.
+    pub fn new(world: &'w World, start_day: u32, days: u32, state: &WorldState) -> Self {
+        Self {
+            world,
+            start_day,
+            daily: vec![DailyTally::default(); days as usize],
+            rows: Vec::new(),
+            urgency_rows: 0,
+            churned_at_start: state.churned.iter().sum(),
+            last_state: None,
+        }
+    }
+
+    /// The replicate's metrics.
+    pub fn finish(self) -> ReplicateMetrics {
+        let world = self.world;
+        let days = self.daily.len() as f64;
+        let sum = |f: fn(&DailyTally) -> f64| self.daily.iter().map(f).sum::<f64>();
+        let revenue = sum(|d| d.expected_revenue);
+        let oracle = sum(|d| d.oracle_revenue);
+        let regret = oracle - revenue;
+        let (churned_end, inventory) = self.last_state.unwrap_or((self.churned_at_start, [0; 3]));
+        let cohort_weeks = world.creators.len() as f64 * world.cohort_count() as f64 * days / 7.0;
+        ReplicateMetrics {
+            revenue,
+            oracle_revenue: oracle,
+            regret,
+            relative_regret: if oracle > 0.0 { regret / oracle } else { 0.0 },
+            realized_revenue: sum(|d| d.revenue),
+            kpis: Kpis::from_outcomes(world, &self.rows),
+            urgency_sends_per_cohort_week: self.urgency_rows as f64 / cohort_weeks,
+            churned_fans: churned_end - self.churned_at_start,
+            inventory,
+            daily: self.daily,
+        }
+    }
+}
+
+impl SendSink for PolicyTally<'_> {
+    fn record(&mut self, rec: &SlotRecord<'_>) {
+        let d = &mut self.daily[(rec.at.day() - self.start_day) as usize];
+        d.expected_revenue += rec.expected_revenue;
+        d.oracle_revenue += rec.best_expected_revenue.unwrap_or(rec.expected_revenue);
+        d.sends += 1.0;
+        for o in rec.outcomes {
+            d.revenue += o.revenue;
+            d.conversions += f64::from(o.conversions);
+            d.reach += f64::from(o.reach);
+        }
+        if self.world.is_urgency[rec.caption as usize] {
+            self.urgency_rows += rec.outcomes.len() as u64;
+        }
+        self.rows.extend_from_slice(rec.outcomes);
+    }
+
+    fn end_of_day(&mut self, day: u32, state: &WorldState) {
+        let churned = state.churned.iter().sum();
+        let inventory = inventory_at(self.world, state, Minute::start_of_day(day + 1));
+        self.last_state = Some((churned, inventory));
+    }
+}
+
+/// Captions in the bank at `at` (created before it), counted by status: active, resting,
+/// retired.
+pub fn inventory_at(world: &World, state: &WorldState, at: Minute) -> [u64; 3] {
+    let mut counts = [0u64; 3];
+    for (c, s) in state.status.iter().enumerate() {
+        if world.captions[c].created_at < at {
+            counts[match s {
+                CaptionStatus::Active => 0,
+                CaptionStatus::Resting => 1,
+                CaptionStatus::Retired => 2,
+            }] += 1;
+        }
+    }
+    counts
+}
+
+/// Everything measured for one policy in one replicate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicateMetrics {
+    /// Σ true expected revenue of the choices, seed revenue units.
+    pub revenue: f64,
+    /// Σ best true expected revenue at each decision (the myopic oracle's).
+    pub oracle_revenue: f64,
+    /// Pseudo-regret: oracle revenue − revenue.
+    pub regret: f64,
+    /// Regret / oracle revenue.
+    pub relative_regret: f64,
+    /// Realised revenue.
+    pub realized_revenue: f64,
+    /// Realised KPIs.
+    pub kpis: Kpis,
+    /// Urgency send rows per cohort per week.
+    pub urgency_sends_per_cohort_week: f64,
+    /// Fans lost to churn over the horizon.
+    pub churned_fans: f64,
+    /// Captions active / resting / retired at the end.
+    pub inventory: [u64; 3],
+    /// Daily series.
+    pub daily: Vec<DailyTally>,
+}
