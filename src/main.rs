@@ -5,13 +5,17 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use eros_sim::report::{render_table, write_results};
 use eros_sim::scenario::{self, ScenarioError};
-use eros_sim::sim::{self, summary, Progress};
+use eros_sim::sim::{self, Progress, summary};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "eros-sim", version, about = "Replay caption-selection policies in a calibrated world and measure regret and lift")]
+#[command(
+    name = "eros-sim",
+    version,
+    about = "Replay caption-selection policies in a calibrated world and measure regret and lift"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -44,9 +44,7 @@ pub fn hash_keys(keys: &[u64]) -> u64 {
 /// Hashes a name (e.g. a policy label) so that streams are keyed by name, not position.
 pub fn hash_str(s: &str) -> u64 {
     // FNV-1a 64, then mixed.
-    let h = s
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let h = s.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     mix64(h)
 }
 

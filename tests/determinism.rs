@@ -1,7 +1,7 @@
 //! Same scenario + seed ⇒ byte-identical summary.json for any thread count (DESIGN.md §7).
 
 mod common;
-use eros_sim::sim::{self, summary, NoProgress};
+use eros_sim::sim::{self, NoProgress, summary};
 
 fn summary_json(threads: usize, s: &eros_sim::scenario::Scenario) -> String {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");

@@ -19,13 +19,7 @@ pub enum Category {
 
 impl Category {
     /// All categories; `Bg` is the one whose share of volume the seed tracks.
-    pub const ALL: [Category; 5] = [
-        Category::Solo,
-        Category::Bg,
-        Category::Gg,
-        Category::Tease,
-        Category::Bundle,
-    ];
+    pub const ALL: [Category; 5] = [Category::Solo, Category::Bg, Category::Gg, Category::Tease, Category::Bundle];
     /// Name used in files.
     pub fn name(self) -> &'static str {
         match self {
@@ -84,13 +78,8 @@ pub enum Trigger {
 
 impl Trigger {
     /// All triggers, in bit order of [`Triggers`].
-    pub const ALL: [Trigger; 5] = [
-        Trigger::Urgency,
-        Trigger::Scarcity,
-        Trigger::Exclusivity,
-        Trigger::Personal,
-        Trigger::Curiosity,
-    ];
+    pub const ALL: [Trigger; 5] =
+        [Trigger::Urgency, Trigger::Scarcity, Trigger::Exclusivity, Trigger::Personal, Trigger::Curiosity];
     /// Name used in files.
     pub fn name(self) -> &'static str {
         match self {

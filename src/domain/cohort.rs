@@ -17,12 +17,8 @@ pub enum CohortKind {
 
 impl CohortKind {
     /// All kinds, in the order cohorts are numbered.
-    pub const ALL: [CohortKind; 4] = [
-        CohortKind::UrgencyResponsive,
-        CohortKind::ExclusivitySeeking,
-        CohortKind::PriceSensitive,
-        CohortKind::Loyal,
-    ];
+    pub const ALL: [CohortKind; 4] =
+        [CohortKind::UrgencyResponsive, CohortKind::ExclusivitySeeking, CohortKind::PriceSensitive, CohortKind::Loyal];
     /// Name used in files.
     pub fn name(self) -> &'static str {
         match self {

@@ -13,7 +13,7 @@ pub use caption::{Caption, CaptionStatus, Category, PriceTier, Trigger, Triggers
 pub use cohort::CohortKind;
 pub use creator::Creator;
 pub use send::Outcome;
-pub use time::{Minute, MINUTES_PER_DAY};
+pub use time::{MINUTES_PER_DAY, Minute};
 
 /// Dense index of a creator in a world (0-based).
 pub type CreatorId = u32;

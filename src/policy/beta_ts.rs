@@ -1,7 +1,7 @@
 use super::posterior::BetaDraw;
 use super::{Decision, Policy, PolicyContext, PolicyRng};
 use crate::domain::{CaptionId, Minute, Outcome};
-use crate::score::conversion::{fit_grouped, BetaPrior, Counts};
+use crate::score::conversion::{BetaPrior, Counts, fit_grouped};
 
 /// Beta-Bernoulli Thompson sampling on conversion score × price: the incumbent (weekly
 /// feedback) and `plain_ts` (any cadence) are this learner.

@@ -94,7 +94,10 @@ fn metric_columns(summary: &Summary) -> Vec<Vec<(String, Interval)>> {
                 for (k, v) in obj {
                     if let Some(mean) = v.get("mean") {
                         let get = |f: &str| v.get(f).and_then(|x| x.as_f64());
-                        cols.push((k.clone(), Interval { mean: mean.as_f64().unwrap_or(f64::NAN), lo: get("lo"), hi: get("hi") }));
+                        cols.push((
+                            k.clone(),
+                            Interval { mean: mean.as_f64().unwrap_or(f64::NAN), lo: get("lo"), hi: get("hi") },
+                        ));
                     }
                 }
             }

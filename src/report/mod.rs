@@ -6,5 +6,5 @@
 mod files;
 mod table;
 
-pub use files::{write_results, ReportError};
+pub use files::{ReportError, write_results};
 pub use table::render_table;

@@ -51,8 +51,8 @@ fn key_prefix(key: &Option<String>) -> String {
 
 /// Reads, parses and validates a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| ScenarioError::Read { file: path.to_path_buf(), source })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { file: path.to_path_buf(), source })?;
     parse(&text, path)
 }
 
@@ -73,7 +73,12 @@ fn parse_error(text: &str, file: &Path, key: Option<String>, e: &toml::de::Error
         .span()
         .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
         .or_else(|| key.as_deref().and_then(|k| locate(text, k)));
-    ScenarioError::Parse { file: file.to_path_buf(), line, key, message: e.message().trim().to_string() }
+    let message = e
+        .message()
+        .trim()
+        .replace("expected u32", "expected a whole number from 0 to 4294967295")
+        .replace("expected u64", "expected a whole number ≥ 0");
+    ScenarioError::Parse { file: file.to_path_buf(), line, key, message }
 }
 
 /// Finds the 1-based line where dotted `key` (e.g. `world.creators`, `policies[1].name`) is
@@ -163,7 +168,12 @@ fn validate(s: &Scenario, text: &str, file: &Path) -> Result<(), ScenarioError> 
     if w.slots_per_day_max > 48 {
         return Err(invalid("world.slots_per_day_max", w.slots_per_day_max.to_string(), "an integer ≤ 48"));
     }
-    ordered("world.slots_per_day_max", w.slots_per_day_min.into(), w.slots_per_day_max.into(), "world.slots_per_day_min")?;
+    ordered(
+        "world.slots_per_day_max",
+        w.slots_per_day_min.into(),
+        w.slots_per_day_max.into(),
+        "world.slots_per_day_min",
+    )?;
     real("world.evening_share", w.evening_share, 0.0, 1.0)?;
     int_at_least("world.bank_min", w.bank_min, 1)?;
     ordered("world.bank_max", w.bank_min.into(), w.bank_max.into(), "world.bank_min")?;
@@ -228,7 +238,11 @@ fn validate(s: &Scenario, text: &str, file: &Path) -> Result<(), ScenarioError> 
     }
     for (i, p) in w.tier_prices.iter().enumerate() {
         if !(p.is_finite() && *p > 0.0) {
-            return Err(invalid("world.tier_prices", format!("{:?}", w.tier_prices), &format!("three prices > 0 (item {i} is not)")));
+            return Err(invalid(
+                "world.tier_prices",
+                format!("{:?}", w.tier_prices),
+                &format!("three prices > 0 (item {i} is not)"),
+            ));
         }
     }
     positive("world.price_scale", w.price_scale)?;
@@ -270,12 +284,20 @@ fn validate(s: &Scenario, text: &str, file: &Path) -> Result<(), ScenarioError> 
             ));
         }
         if s.policies[..i].iter().any(|q| q.name == p.name) {
-            return Err(invalid(&format!("policies[{i}].name"), format!("{:?}", p.name), "a name not used by another policy"));
+            return Err(invalid(
+                &format!("policies[{i}].name"),
+                format!("{:?}", p.name),
+                "a name not used by another policy",
+            ));
         }
     }
     if !s.policies.iter().any(|p| p.name == s.baseline) {
         let names: Vec<&str> = s.policies.iter().map(|p| p.name.as_str()).collect();
-        return Err(invalid("baseline", format!("{:?}", s.baseline), &format!("one of the scenario's policies: {}", names.join(", "))));
+        return Err(invalid(
+            "baseline",
+            format!("{:?}", s.baseline),
+            &format!("one of the scenario's policies: {}", names.join(", ")),
+        ));
     }
     Ok(())
 }
@@ -325,7 +347,9 @@ mod tests {
 
     #[test]
     fn unknown_policy_lists_the_known_ones() {
-        let e = err("name = \"x\"\nbaseline = \"a\"\n[[policies]]\nname = \"a\"\nkind = \"random\"\n[[policies]]\nname = \"magic\"\n");
+        let e = err(
+            "name = \"x\"\nbaseline = \"a\"\n[[policies]]\nname = \"a\"\nkind = \"random\"\n[[policies]]\nname = \"magic\"\n",
+        );
         assert!(e.contains("policies[1].name") && e.contains("plain_ts") && e.contains(":7"), "{e}");
     }
 

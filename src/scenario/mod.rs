@@ -7,7 +7,5 @@
 mod load;
 mod schema;
 
-pub use load::{load, parse, ScenarioError};
-pub use schema::{
-    CalibrationParams, Cadence, PolicyKind, PolicySpec, RulesParams, Scenario, WorldParams,
-};
+pub use load::{ScenarioError, load, parse};
+pub use schema::{Cadence, CalibrationParams, PolicyKind, PolicySpec, RulesParams, Scenario, WorldParams};

@@ -223,6 +223,9 @@ pub struct WorldParams {
     pub urgency_churn_per_day: f64,
 }
 
+/// Defaults of the four calibrated parameters (`base_logit`, `quality_skew`, `bg_fraction`,
+/// `price_scale`) are where calibration of the baseline scenario ended, so that it starts
+/// close; with calibration on they are only starting values.
 impl Default for WorldParams {
     fn default() -> Self {
         Self {
@@ -239,10 +242,10 @@ impl Default for WorldParams {
             bank_max: 600,
             new_captions_per_week_min: 5,
             new_captions_per_week_max: 15,
-            base_logit: -3.2,
+            base_logit: -3.9,
             creator_effect_sd: 0.3,
             quality_sd: 0.4,
-            quality_skew: 0.8,
+            quality_skew: 1.75,
             overdispersion_sd: 0.3,
             length_effect: 0.25,
             length_peak: 250.0,
@@ -250,13 +253,13 @@ impl Default for WorldParams {
             premium_length_width: 75.0,
             emoji_effect: 0.15,
             bg_effect: 0.4,
-            bg_fraction: 0.02,
+            bg_fraction: 0.018,
             budget_share: 0.4,
             premium_share: 0.2,
             budget_effect: 0.3,
             premium_effect: -0.4,
             tier_prices: [4.0, 8.0, 16.0],
-            price_scale: 0.04,
+            price_scale: 0.0375,
             trigger_probability: 0.25,
             trigger_effect: 0.4,
             hour_effect: 0.2,
@@ -301,7 +304,7 @@ impl Default for CalibrationParams {
             revenue_per_send: 0.013,
             caption_success_rate: 0.37,
             bg_share: 0.03,
-            worlds: 4,
+            worlds: 8,
             max_rounds: 16,
         }
     }

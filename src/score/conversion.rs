@@ -85,10 +85,8 @@ pub fn fit_grouped(groups: usize, units: &[(usize, Counts)]) -> Option<(Vec<f64>
             n2_over_ng += c.reach * c.reach / reach[g];
         }
     }
-    let binomial: f64 = (0..groups)
-        .filter(|&g| count[g] > 0)
-        .map(|g| (count[g] - 1) as f64 * means[g] * (1.0 - means[g]))
-        .sum();
+    let binomial: f64 =
+        (0..groups).filter(|&g| count[g] > 0).map(|g| (count[g] - 1) as f64 * means[g] * (1.0 - means[g])).sum();
     let denom = total_reach - n2_over_ng;
     let dof: usize = count.iter().map(|&c| c.saturating_sub(1)).sum();
     if dof < 2 || denom <= 0.0 {

@@ -5,8 +5,8 @@ use crate::domain::Outcome;
 use crate::policy::rules::Eligibility;
 use crate::policy::{self, PolicyContext};
 use crate::scenario::{Cadence, PolicyKind, Scenario, WorldParams};
-use crate::streams::{hash_str, stream, Purpose};
 use crate::sim::kpi::Kpis;
+use crate::streams::{Purpose, hash_str, stream};
 use crate::world::calibration::{self, CalibratedWorld, CalibrationReport};
 use crate::world::response::ExpectedRate;
 use crate::world::{World, WorldState};
@@ -81,11 +81,7 @@ pub fn run(scenario: &Scenario, progress: &dyn Progress) -> Result<RunResult, Si
     } else {
         (scenario.world.clone(), None)
     };
-    let policies: Vec<(String, PolicyKind, Cadence)> = scenario
-        .policies
-        .iter()
-        .filter_map(|p| Some((p.name.clone(), p.resolved_kind()?, p.cadence()?)))
-        .collect();
+    let policies = resolve_policies(scenario);
     let rate = Arc::new(ExpectedRate::new(world_params.overdispersion_sd));
     progress.stage("replicates", u64::from(scenario.replicates) * policies.len() as u64);
     let replicates = (0..scenario.replicates)
@@ -95,7 +91,16 @@ pub fn run(scenario: &Scenario, progress: &dyn Progress) -> Result<RunResult, Si
     Ok(RunResult { scenario: scenario.clone(), calibration, world: world_params, policies, replicates })
 }
 
-fn run_replicate(
+/// The scenario's policies as (label, kind, cadence), in order. Validation guarantees every
+/// entry resolves.
+pub fn resolve_policies(scenario: &Scenario) -> Vec<(String, PolicyKind, Cadence)> {
+    scenario.policies.iter().filter_map(|p| Some((p.name.clone(), p.resolved_kind()?, p.cadence()?))).collect()
+}
+
+/// Runs replicate `replicate`: generates (and, when calibration is on, refits) its world,
+/// runs the warm-up, then every policy over the horizon, policies in parallel.
+/// `policies` are the resolved (label, kind, cadence) of the scenario.
+pub fn run_replicate(
     scenario: &Scenario,
     params: &WorldParams,
     rate: &Arc<ExpectedRate>,
@@ -104,7 +109,7 @@ fn run_replicate(
     progress: &dyn Progress,
 ) -> Result<ReplicateResult, SimError> {
     let total_days = scenario.warmup_days + scenario.days;
-    let CalibratedWorld { world, state, history, kpis: warmup, .. } =
+    let CalibratedWorld { world, state, history, kpis: warmup, rounds, converged } =
         calibration::calibrate_world(scenario, params, rate, replicate)?;
     let metrics = policies
         .par_iter()
@@ -130,7 +135,13 @@ fn run_replicate(
             Ok(tally.finish())
         })
         .collect::<Result<Vec<_>, SimError>>()?;
-    Ok(ReplicateResult { warmup, world_scales: (world.params.base_logit, world.params.price_scale), policies: metrics })
+    Ok(ReplicateResult {
+        warmup,
+        world: world.params.clone(),
+        calibration_rounds: rounds,
+        calibrated: converged,
+        policies: metrics,
+    })
 }
 
 /// One replicate: the incumbent's warm-up KPIs, the world's fitted scales and every
@@ -139,8 +150,13 @@ fn run_replicate(
 pub struct ReplicateResult {
     /// Incumbent KPIs over this world's warm-up (what calibration matched).
     pub warmup: Kpis,
-    /// This world's (base_logit, price_scale).
-    pub world_scales: (f64, f64),
+    /// This world's parameters (after its own calibration).
+    pub world: WorldParams,
+    /// Warm-ups its calibration ran.
+    pub calibration_rounds: u32,
+    /// Whether its warm-up conversion rate and revenue per send ended within half their
+    /// tolerance.
+    pub calibrated: bool,
     /// Metrics per policy, in scenario order.
     pub policies: Vec<ReplicateMetrics>,
 }

@@ -35,7 +35,17 @@ mod tests {
     use super::*;
 
     fn at(m: u32) -> Outcome {
-        Outcome { send_id: 0, creator: 0, cohort: 0, caption: 0, sent_at: Minute(m), reach: 1, conversions: 0, price: 1.0, revenue: 0.0 }
+        Outcome {
+            send_id: 0,
+            creator: 0,
+            cohort: 0,
+            caption: 0,
+            sent_at: Minute(m),
+            reach: 1,
+            conversions: 0,
+            price: 1.0,
+            revenue: 0.0,
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The seed's KPIs computed from send rows, one definition for calibration and for runs.
 
-use crate::domain::{Category, Outcome};
-use crate::score::conversion::{conversion_rate, fit_grouped, BetaPrior, Counts};
+use crate::domain::{Caption, Category, Outcome};
+use crate::score::conversion::{BetaPrior, Counts, conversion_rate, fit_grouped};
 use crate::world::World;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -29,7 +29,12 @@ pub struct Kpis {
 impl Kpis {
     /// KPIs of `rows` from `world` (rows of one send share a `send_id`).
     pub fn from_outcomes(world: &World, rows: &[Outcome]) -> Kpis {
-        let n = world.captions.len();
+        Self::from_outcomes_of(&world.captions, rows)
+    }
+
+    /// KPIs of `rows` whose caption ids index `captions`.
+    pub fn from_outcomes_of(captions: &[Caption], rows: &[Outcome]) -> Kpis {
+        let n = captions.len();
         let mut counts = vec![Counts::default(); n];
         let mut sends = vec![0u32; n];
         let mut seen = HashSet::new();
@@ -45,7 +50,7 @@ impl Kpis {
             if seen.insert(o.send_id) {
                 sends[o.caption as usize] += 1;
                 total_sends += 1;
-                bg_sends += u64::from(world.captions[o.caption as usize].category == Category::Bg);
+                bg_sends += u64::from(captions[o.caption as usize].category == Category::Bg);
             }
         }
         let overall = conversion_rate(conv, reach).unwrap_or(f64::NAN);

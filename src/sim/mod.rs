@@ -11,4 +11,6 @@ pub mod metrics;
 pub mod summary;
 pub mod trajectory;
 
-pub use engine::{run, warm_up, Progress, RunResult, SimError, NoProgress};
+pub use engine::{
+    NoProgress, Progress, ReplicateResult, RunResult, SimError, resolve_policies, run, run_replicate, warm_up,
+};

@@ -4,7 +4,7 @@
 use super::engine::RunResult;
 use super::metrics::{DailyTally, ReplicateMetrics};
 use crate::scenario::{Cadence, PolicyKind, Scenario, WorldParams};
-use crate::stats::{mean_interval, Interval};
+use crate::stats::{Interval, mean_interval};
 use crate::world::calibration::CalibrationReport;
 use serde::Serialize;
 
@@ -113,8 +113,17 @@ pub struct WarmupSummary {
     pub bg_share: Interval,
     /// Each replicate world's fitted intercept μ.
     pub base_logit: Interval,
+    /// Each replicate world's fitted quality skew κ.
+    pub quality_skew: Interval,
+    /// Each replicate world's fitted B/G fraction of new captions.
+    pub bg_fraction: Interval,
     /// Each replicate world's fitted price multiplier.
     pub price_scale: Interval,
+    /// Warm-ups each world's calibration ran.
+    pub calibration_rounds: Interval,
+    /// Replicate worlds whose warm-up conversion rate and revenue per send ended within
+    /// half their tolerance.
+    pub worlds_calibrated: u32,
 }
 
 fn warmup_summary(run: &RunResult) -> WarmupSummary {
@@ -126,8 +135,12 @@ fn warmup_summary(run: &RunResult) -> WarmupSummary {
         revenue_per_send: of(|r| r.warmup.revenue_per_send),
         caption_success_rate: of(|r| r.warmup.caption_success_rate),
         bg_share: of(|r| r.warmup.bg_share),
-        base_logit: of(|r| r.world_scales.0),
-        price_scale: of(|r| r.world_scales.1),
+        base_logit: of(|r| r.world.base_logit),
+        quality_skew: of(|r| r.world.quality_skew),
+        bg_fraction: of(|r| r.world.bg_fraction),
+        price_scale: of(|r| r.world.price_scale),
+        calibration_rounds: of(|r| f64::from(r.calibration_rounds)),
+        worlds_calibrated: run.replicates.iter().filter(|r| r.calibrated).count() as u32,
     }
 }
 
@@ -181,7 +194,8 @@ pub fn summarize(run: &RunResult) -> Summary {
 
 /// Daily metrics of the series, by name: expected revenue, regret, cumulative regret,
 /// conversion rate and revenue per fan reached of each day.
-const SERIES: [(&str, fn(&DailyTally, f64) -> f64); 5] = [
+type DailyMetric = fn(&DailyTally, f64) -> f64;
+const SERIES: [(&str, DailyMetric); 5] = [
     ("revenue", |d, _| d.expected_revenue),
     ("regret", |d, _| d.oracle_revenue - d.expected_revenue),
     ("cumulative_regret", |_, cum| cum),
@@ -200,10 +214,21 @@ pub fn timeseries(run: &RunResult) -> Vec<SeriesRow> {
                 cumulative[r] += d.oracle_revenue - d.expected_revenue;
             }
             for (metric, f) in SERIES {
-                let values: Vec<f64> =
-                    run.replicates.iter().enumerate().map(|(r, reps)| f(&reps.policies[p].daily[day], cumulative[r])).collect();
+                let values: Vec<f64> = run
+                    .replicates
+                    .iter()
+                    .enumerate()
+                    .map(|(r, reps)| f(&reps.policies[p].daily[day], cumulative[r]))
+                    .collect();
                 let i = mean_interval(&values);
-                rows.push(SeriesRow { policy: name.clone(), day: day as u32 + 1, metric, mean: i.mean, lo: i.lo, hi: i.hi });
+                rows.push(SeriesRow {
+                    policy: name.clone(),
+                    day: day as u32 + 1,
+                    metric,
+                    mean: i.mean,
+                    lo: i.lo,
+                    hi: i.hi,
+                });
             }
         }
     }

@@ -121,7 +121,12 @@ impl Trajectory<'_> {
                 };
                 let caption = self.policy.choose(&decision, &mut self.rng);
                 let Some(pos) = eligible.iter().position(|&c| c == caption) else {
-                    return Err(IneligibleChoice { policy: self.policy.name().to_string(), caption, creator, at: at.0 });
+                    return Err(IneligibleChoice {
+                        policy: self.policy.name().to_string(),
+                        caption,
+                        creator,
+                        at: at.0,
+                    });
                 };
                 let (expected_revenue, best) = if need_truth {
                     (truth[pos], Some(truth.iter().copied().fold(f64::NEG_INFINITY, f64::max)))

@@ -1,10 +1,9 @@
 use super::response::{self, ExpectedRate};
 use crate::domain::{
-    Caption, Category, CohortKind, Creator, CreatorId, Minute, PriceTier, Trigger, Triggers,
-    MINUTES_PER_DAY,
+    Caption, Category, CohortKind, Creator, CreatorId, MINUTES_PER_DAY, Minute, PriceTier, Trigger, Triggers,
 };
 use crate::scenario::WorldParams;
-use crate::streams::{stream, Purpose, StreamRng};
+use crate::streams::{Purpose, StreamRng, stream};
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal, Poisson, StandardNormal};
 use std::sync::Arc;
@@ -95,10 +94,8 @@ impl World {
         let k = cohorts.len();
         let mut static_logit = Vec::with_capacity(captions.len() * k);
         for (c, cap) in captions.iter().enumerate() {
-            let common = p.base_logit
-                + creators[cap.creator as usize].effect
-                + quality[c]
-                + response::feature_effect(p, cap);
+            let common =
+                p.base_logit + creators[cap.creator as usize].effect + quality[c] + response::feature_effect(p, cap);
             for &kind in &cohorts {
                 static_logit.push(common + response::cohort_response(p, kind, cap));
             }
@@ -130,8 +127,12 @@ impl World {
     /// Slot times of `creator` on `day`, sorted: a pure function of (seed, replicate,
     /// creator, day), identical for every policy.
     pub fn slots(&self, creator: CreatorId, day: u32) -> Vec<Minute> {
-        let mut rng: StreamRng =
-            stream(self.seed, self.replicate, Purpose::Schedule, &[self.purpose as u64, u64::from(creator), u64::from(day)]);
+        let mut rng: StreamRng = stream(
+            self.seed,
+            self.replicate,
+            Purpose::Schedule,
+            &[self.purpose as u64, u64::from(creator), u64::from(day)],
+        );
         let n = self.creators[creator as usize].slots_per_day;
         let mut minutes: Vec<Minute> = (0..n)
             .map(|_| {
@@ -154,9 +155,7 @@ fn draw_caption(p: &WorldParams, creator: CreatorId, created_at: Minute, rng: &m
         .sample(rng)
         .clamp(20.0, 800.0)
         .round() as u32;
-    let emoji: f64 = Poisson::new(2.0)
-        .unwrap_or_else(|_| unreachable!("constant parameters"))
-        .sample(rng);
+    let emoji: f64 = Poisson::new(2.0).unwrap_or_else(|_| unreachable!("constant parameters")).sample(rng);
     let emoji = emoji.min(12.0) as u32;
     let category = if rng.random_bool(p.bg_fraction) {
         Category::Bg

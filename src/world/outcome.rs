@@ -2,15 +2,23 @@
 //! cohort, caption) and the logit, so that policies making the same choice at the same slot
 //! share the same noise (common random numbers, DESIGN.md §7).
 
-use super::response::logistic;
 use super::World;
+use super::response::logistic;
 use crate::domain::{CaptionId, CreatorId, Minute};
-use crate::streams::{stream, Purpose};
+use crate::streams::{Purpose, stream};
 use rand_distr::{Binomial, Distribution, StandardNormal};
 
 /// Conversions of a send with pre-noise logit `x` to `reach` fans:
 /// `ε ~ N(0, σ²)`, `p = logistic(x + ε)`, `conversions ~ Binomial(reach, p)`.
-pub fn draw_conversions(world: &World, creator: CreatorId, at: Minute, cohort: usize, caption: CaptionId, x: f64, reach: u32) -> u32 {
+pub fn draw_conversions(
+    world: &World,
+    creator: CreatorId,
+    at: Minute,
+    cohort: usize,
+    caption: CaptionId,
+    x: f64,
+    reach: u32,
+) -> u32 {
     let mut rng = stream(
         world.seed,
         world.replicate,

@@ -26,20 +26,15 @@ pub fn churn_multiplier(kind: CohortKind) -> f64 {
 /// Logit response `g(cohort k × triggers and price of c)`.
 pub fn cohort_response(params: &WorldParams, kind: CohortKind, caption: &Caption) -> f64 {
     let (triggers, tiers) = cohort_profile(kind);
-    let from_triggers: f64 = Trigger::ALL
-        .iter()
-        .zip(triggers)
-        .filter(|(t, _)| caption.triggers.has(**t))
-        .map(|(_, g)| g)
-        .sum();
+    let from_triggers: f64 =
+        Trigger::ALL.iter().zip(triggers).filter(|(t, _)| caption.triggers.has(**t)).map(|(_, g)| g).sum();
     params.trigger_effect * (from_triggers + tiers[caption.tier.index()])
 }
 
 /// The cohort's response to urgency that is lost, plus the overuse penalty, when the cohort
 /// has been over-urged: subtracted from the logit of urgency captions.
 pub fn urgency_overuse_loss(params: &WorldParams, kind: CohortKind) -> f64 {
-    params.trigger_effect * cohort_profile(kind).0[Trigger::Urgency as usize]
-        + params.urgency_overuse_penalty
+    params.trigger_effect * cohort_profile(kind).0[Trigger::Urgency as usize] + params.urgency_overuse_penalty
 }
 
 /// A bell-shaped gain: `effect` at `x = peak`, 0 at `peak ± width`, never below `-effect`.
@@ -51,11 +46,7 @@ fn bell(effect: f64, x: f64, peak: f64, width: f64) -> f64 {
 /// Feature effect `f(c)`: length (best near `length_peak`, narrower band for premium), emoji
 /// count (best at 2–3), B/G category and price tier.
 pub fn feature_effect(params: &WorldParams, caption: &Caption) -> f64 {
-    let width = if caption.tier == PriceTier::Premium {
-        params.premium_length_width
-    } else {
-        params.length_width
-    };
+    let width = if caption.tier == PriceTier::Premium { params.premium_length_width } else { params.length_width };
     let tier = match caption.tier {
         PriceTier::Budget => params.budget_effect,
         PriceTier::Mid => 0.0,
@@ -104,9 +95,7 @@ impl ExpectedRate {
     /// Builds the table for overdispersion standard deviation `sigma`.
     pub fn new(sigma: f64) -> Self {
         let n = ((TABLE_MAX - TABLE_MIN) * TABLE_STEPS_PER_UNIT) as usize + 1;
-        let table = (0..n)
-            .map(|i| Self::integrate(TABLE_MIN + i as f64 / TABLE_STEPS_PER_UNIT, sigma))
-            .collect();
+        let table = (0..n).map(|i| Self::integrate(TABLE_MIN + i as f64 / TABLE_STEPS_PER_UNIT, sigma)).collect();
         Self { sigma, table }
     }
 

@@ -1,6 +1,6 @@
-use super::response::churn_multiplier;
 use super::World;
-use crate::domain::{CaptionId, CaptionStatus, CohortId, CreatorId, Minute, MINUTES_PER_DAY};
+use super::response::churn_multiplier;
+use crate::domain::{CaptionId, CaptionStatus, CohortId, CreatorId, MINUTES_PER_DAY, Minute};
 use std::collections::VecDeque;
 
 /// Length of the urgency window, minutes (rolling 7 days).
@@ -153,11 +153,8 @@ impl WorldState {
         let shift = ctx.time_effect - self.wear[c as usize];
         let urgent = world.is_urgency[c as usize];
         let mut conversions = 0.0;
-        for (((s, a), reach), loss) in world.static_logit[rows.clone()]
-            .iter()
-            .zip(&self.fatigue[rows])
-            .zip(&ctx.reach_f64)
-            .zip(&ctx.urgency_loss)
+        for (((s, a), reach), loss) in
+            world.static_logit[rows.clone()].iter().zip(&self.fatigue[rows]).zip(&ctx.reach_f64).zip(&ctx.urgency_loss)
         {
             let x = s + shift - lambda * a - if urgent { *loss } else { 0.0 };
             conversions += reach * world.expected_rate.at(x);

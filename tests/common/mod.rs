@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use eros_sim::scenario::{self, Scenario};
-use eros_sim::sim::{self, summary, NoProgress};
+use eros_sim::sim::{self, NoProgress, summary};
 use std::path::Path;
 
 /// Parses scenario text (panics with the error: a fixture bug).

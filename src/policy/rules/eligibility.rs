@@ -1,4 +1,4 @@
-use crate::domain::{CaptionId, CaptionStatus, CreatorId, Minute, MINUTES_PER_DAY};
+use crate::domain::{CaptionId, CaptionStatus, CreatorId, MINUTES_PER_DAY, Minute};
 use crate::scenario::RulesParams;
 use crate::world::{World, WorldState};
 
@@ -26,7 +26,14 @@ impl Eligibility {
     }
 
     /// Fills `out` with the eligible captions of `creator` at `now` (bank order).
-    pub fn collect(&self, world: &World, state: &WorldState, creator: CreatorId, now: Minute, out: &mut Vec<CaptionId>) {
+    pub fn collect(
+        &self,
+        world: &World,
+        state: &WorldState,
+        creator: CreatorId,
+        now: Minute,
+        out: &mut Vec<CaptionId>,
+    ) {
         out.clear();
         let capped = self.urgency_capped(world, state, creator, now);
         for &c in &world.creators[creator as usize].captions {
