@@ -128,3 +128,21 @@ fn run_writes_the_documented_files_and_a_table() {
     assert!(series.starts_with("policy,day,metric,mean,lo,hi"));
     assert_eq!(series.lines().count(), 1 + 4 * 7 * 5);
 }
+
+#[test]
+fn summary_json_is_byte_identical_for_one_and_two_threads() {
+    let path = scenario_file(
+        "threads.toml",
+        "name = \"threads\"\nreplicates = 3\ndays = 5\nwarmup_days = 14\n[world]\ncreators = 3\nbank_min = 20\nbank_max = 30\n\
+         [calibration]\nworlds = 2\nmax_rounds = 2\n",
+    );
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let dir = path.with_file_name(format!("threads-{threads}"));
+        let out =
+            eros(&["run", path.to_str().expect("utf-8"), "--threads", threads, "--out", dir.to_str().expect("utf-8")]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        outputs.push(std::fs::read(dir.join("summary.json")).expect("summary.json"));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+}

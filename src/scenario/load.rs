@@ -131,9 +131,14 @@ fn validate(s: &Scenario, text: &str, file: &Path) -> Result<(), ScenarioError> 
         value,
         allowed: allowed.to_string(),
     };
-    let int_at_least = |key: &str, v: u32, min: u32| -> Result<(), ScenarioError> {
-        if v < min { Err(invalid(key, v.to_string(), &format!("an integer ≥ {min}"))) } else { Ok(()) }
+    let int_in = |key: &str, v: u32, min: u32, max: u32| -> Result<(), ScenarioError> {
+        if v < min || v > max {
+            Err(invalid(key, v.to_string(), &format!("an integer from {min} to {max}")))
+        } else {
+            Ok(())
+        }
     };
+    let int_at_least = |key: &str, v: u32, min: u32| int_in(key, v, min, 100_000);
     let real = |key: &str, v: f64, lo: f64, hi: f64| -> Result<(), ScenarioError> {
         if v.is_finite() && v >= lo && v <= hi {
             Ok(())
@@ -151,8 +156,9 @@ fn validate(s: &Scenario, text: &str, file: &Path) -> Result<(), ScenarioError> 
     if s.name.is_empty() || !s.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
         return Err(invalid("name", format!("{:?}", s.name), "a non-empty name of letters, digits, '_' and '-'"));
     }
-    int_at_least("replicates", s.replicates, 1)?;
-    int_at_least("days", s.days, 1)?;
+    int_in("replicates", s.replicates, 1, 100_000)?;
+    int_in("days", s.days, 1, 3650)?;
+    int_in("warmup_days", s.warmup_days, 0, 3650)?;
 
     let w = &s.world;
     int_at_least("world.creators", w.creators, 1)?;
@@ -177,6 +183,8 @@ fn validate(s: &Scenario, text: &str, file: &Path) -> Result<(), ScenarioError> 
     real("world.evening_share", w.evening_share, 0.0, 1.0)?;
     int_at_least("world.bank_min", w.bank_min, 1)?;
     ordered("world.bank_max", w.bank_min.into(), w.bank_max.into(), "world.bank_min")?;
+    int_in("world.bank_max", w.bank_max, 1, 100_000)?;
+    int_in("world.new_captions_per_week_max", w.new_captions_per_week_max, 0, 10_000)?;
     ordered(
         "world.new_captions_per_week_max",
         w.new_captions_per_week_min.into(),
