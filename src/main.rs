@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use eros_sim::report::{render_table, write_results};
+use eros_sim::report::{render_calibration, render_table, write_results};
 use eros_sim::scenario::{self, ScenarioError};
 use eros_sim::sim::{self, Progress, summary};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -100,17 +100,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&s.name));
             write_results(&dir, &summary, &series)?;
             print!("{}", render_table(&summary));
-            if let Some(c) = &summary.calibration {
-                println!(
-                    "\ncalibration ({} rounds{}): incumbent warm-up conversion rate {:.3} %, revenue per fan reached {:.5}, caption success {:.1} %, B/G share {:.2} %",
-                    c.rounds,
-                    if c.converged { "" } else { ", NOT converged" },
-                    c.achieved.conversion_rate * 100.0,
-                    c.achieved.revenue_per_send,
-                    c.achieved.caption_success_rate * 100.0,
-                    c.achieved.bg_share * 100.0
-                );
-            }
+            print!("{}", render_calibration(&summary));
             println!("wrote {}/summary.json, policies.csv, timeseries.csv", dir.display());
             Ok(ExitCode::SUCCESS)
         }

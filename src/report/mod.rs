@@ -7,4 +7,4 @@ mod files;
 mod table;
 
 pub use files::{ReportError, write_results};
-pub use table::render_table;
+pub use table::{render_calibration, render_table};

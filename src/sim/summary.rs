@@ -94,8 +94,10 @@ pub struct SeriesRow {
     pub hi: Option<f64>,
 }
 
+/// Interval of a per-replicate metric over the replicates where it is defined (a rate over
+/// no caption with ≥ 5 sends is undefined); NaN when it is defined in none.
 fn across(run: &RunResult, p: usize, f: impl Fn(&ReplicateMetrics) -> f64) -> Interval {
-    let values: Vec<f64> = run.replicates.iter().map(|r| f(&r.policies[p])).collect();
+    let values: Vec<f64> = run.replicates.iter().map(|r| f(&r.policies[p])).filter(|v| v.is_finite()).collect();
     mean_interval(&values)
 }
 
@@ -128,7 +130,7 @@ pub struct WarmupSummary {
 
 fn warmup_summary(run: &RunResult) -> WarmupSummary {
     let of = |f: fn(&super::engine::ReplicateResult) -> f64| {
-        mean_interval(&run.replicates.iter().map(f).collect::<Vec<_>>())
+        mean_interval(&run.replicates.iter().map(f).filter(|v| v.is_finite()).collect::<Vec<_>>())
     };
     WarmupSummary {
         conversion_rate: of(|r| r.warmup.conversion_rate),
