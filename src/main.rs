@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use eros_sim::report::{render_calibration, render_table, write_results};
+use eros_sim::report::{self, render_calibration, render_table, write_results};
 use eros_sim::scenario::{self, ScenarioError};
 use eros_sim::sim::{self, Progress, summary};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -42,6 +42,14 @@ enum Command {
         /// Output folder (default: results/<scenario name>/).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also draw the charts and write report.html / report.md.
+        #[arg(long)]
+        report: bool,
+    },
+    /// Draw charts and write report.html / report.md for a results folder.
+    Report {
+        /// Folder written by `eros-sim run`.
+        results: PathBuf,
     },
 }
 
@@ -72,7 +80,14 @@ fn main() -> ExitCode {
 
 fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Run { scenario: path, replicates, days, seed, threads, out } => {
+        Command::Report { results } => {
+            let written = report::write_report(&results)?;
+            for f in written {
+                println!("wrote {}", f.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run { scenario: path, replicates, days, seed, threads, out, report: with_report } => {
             let mut s = scenario::load(&path)?;
             if let Some(r) = replicates {
                 s.replicates = r.max(1);
@@ -95,13 +110,19 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             let progress = Bar(bar);
             let result = pool.install(|| sim::run(&s, &progress))?;
             progress.0.finish_and_clear();
-            let summary = summary::summarize(&result);
+            let mut summary = summary::summarize(&result);
+            summary.scenario_file = Some(path.display().to_string());
             let series = summary::timeseries(&result);
             let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&s.name));
             write_results(&dir, &summary, &series)?;
             print!("{}", render_table(&summary));
             print!("{}", render_calibration(&summary));
             println!("wrote {}/summary.json, policies.csv, timeseries.csv", dir.display());
+            if with_report {
+                for f in report::write_report(&dir)? {
+                    println!("wrote {}", f.display());
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

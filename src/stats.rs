@@ -2,19 +2,36 @@
 //!
 //! Not here: bootstrap and off-policy estimators (they belong to `ope`).
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// A point estimate with its 95 % interval; `lo`/`hi` are `None` when fewer than two
 /// replicates leave the spread unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
-    /// Mean across replicates.
+    /// Mean across replicates (NaN, written as `null`, when undefined).
+    #[serde(deserialize_with = "nan_if_null")]
     pub mean: f64,
     /// Lower end of the 95 % interval.
     pub lo: Option<f64>,
     /// Upper end of the 95 % interval.
     pub hi: Option<f64>,
+}
+
+/// Reads a number that JSON may hold as `null` (how serde_json writes NaN) back as NaN.
+pub fn nan_if_null<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
+impl Interval {
+    /// Standard error implied by the interval: half-width / t(0.975, n − 1); `None` without
+    /// an interval.
+    pub fn standard_error(&self, n: usize) -> Option<f64> {
+        match (self.lo, self.hi) {
+            (Some(lo), Some(hi)) if n >= 2 => Some((hi - lo) / 2.0 / t_quantile_975(n - 1)),
+            _ => None,
+        }
+    }
 }
 
 /// Mean and 95 % Student-t interval of independent replicate values:

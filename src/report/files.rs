@@ -22,6 +22,24 @@ pub enum ReportError {
         /// What went wrong.
         message: String,
     },
+    /// A results file could not be read back.
+    #[error("{path}:{line}: {message}")]
+    Decode {
+        /// File.
+        path: PathBuf,
+        /// 1-based line (0 when unknown).
+        line: usize,
+        /// What was wrong.
+        message: String,
+    },
+    /// A chart could not be drawn.
+    #[error("chart {chart}: {message}")]
+    Chart {
+        /// Chart file stem.
+        chart: String,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {

@@ -226,6 +226,11 @@ pub struct WorldParams {
 /// Defaults of the four calibrated parameters (`base_logit`, `quality_skew`, `bg_fraction`,
 /// `price_scale`) are where calibration of the baseline scenario ended, so that it starts
 /// close; with calibration on they are only starting values.
+///
+/// `quality_sd` is 0.25 so that, once κ is fitted to the 37 % success rate (κ ≈ 1.95), the
+/// best caption of a 500-caption bank sits about 1.9 logits (≈ 6× the odds) above the mean;
+/// with 0.4 the fit gave "star" captions at +3.6 logits (≈ 36× the odds), which no caption
+/// bank shows.
 impl Default for WorldParams {
     fn default() -> Self {
         Self {
@@ -242,10 +247,10 @@ impl Default for WorldParams {
             bank_max: 600,
             new_captions_per_week_min: 5,
             new_captions_per_week_max: 15,
-            base_logit: -3.9,
+            base_logit: -3.68,
             creator_effect_sd: 0.3,
-            quality_sd: 0.4,
-            quality_skew: 1.75,
+            quality_sd: 0.25,
+            quality_skew: 1.95,
             overdispersion_sd: 0.3,
             length_effect: 0.25,
             length_peak: 250.0,
@@ -253,13 +258,13 @@ impl Default for WorldParams {
             premium_length_width: 75.0,
             emoji_effect: 0.15,
             bg_effect: 0.4,
-            bg_fraction: 0.018,
+            bg_fraction: 0.0157,
             budget_share: 0.4,
             premium_share: 0.2,
             budget_effect: 0.3,
             premium_effect: -0.4,
             tier_prices: [4.0, 8.0, 16.0],
-            price_scale: 0.0375,
+            price_scale: 0.037,
             trigger_probability: 0.25,
             trigger_effect: 0.4,
             hour_effect: 0.2,

@@ -2,25 +2,30 @@
 
 use crate::domain::{Caption, Category, Outcome};
 use crate::score::conversion::{BetaPrior, Counts, conversion_rate, fit_grouped};
+use crate::stats::nan_if_null;
 use crate::world::World;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// Slot-level sends a caption needs before it counts towards the caption success rate.
 pub const SUCCESS_MIN_SENDS: u32 = 5;
 
 /// The seed's headline KPIs over a set of send rows.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Kpis {
     /// Σ conversions / Σ reach.
+    #[serde(deserialize_with = "nan_if_null")]
     pub conversion_rate: f64,
     /// Σ revenue / Σ reach: revenue per fan reached, seed revenue units.
+    #[serde(deserialize_with = "nan_if_null")]
     pub revenue_per_send: f64,
     /// Share of captions with ≥ 5 slot-level sends whose conversion score (empirical-Bayes
     /// posterior mean with one prior fitted over all captions in the rows) is at or above
     /// the overall conversion rate.
+    #[serde(deserialize_with = "nan_if_null")]
     pub caption_success_rate: f64,
     /// Share of slot-level sends that used a B/G caption.
+    #[serde(deserialize_with = "nan_if_null")]
     pub bg_share: f64,
     /// Number of slot-level sends.
     pub sends: u64,

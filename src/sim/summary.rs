@@ -6,14 +6,18 @@ use super::metrics::{DailyTally, ReplicateMetrics};
 use crate::scenario::{Cadence, PolicyKind, Scenario, WorldParams};
 use crate::stats::{Interval, mean_interval};
 use crate::world::calibration::CalibrationReport;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The machine-readable result of a run (`summary.json`), documented field by field in
 /// `docs/results-format.md`. Contains nothing that depends on threads or wall time.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
     /// Scenario name.
     pub scenario: String,
+    /// Scenario file the run read, as given on the command line (for the reproducing
+    /// command; `null` when the run did not come from a file).
+    #[serde(default)]
+    pub scenario_file: Option<String>,
     /// Master seed.
     pub seed: u64,
     /// Replicates.
@@ -39,7 +43,7 @@ pub struct Summary {
 }
 
 /// One policy's metrics across replicates.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PolicySummary {
     /// Label.
     pub name: String,
@@ -78,15 +82,16 @@ pub struct PolicySummary {
 }
 
 /// One row of `timeseries.csv`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SeriesRow {
     /// Policy label.
     pub policy: String,
     /// Day since deployment, 1-based.
     pub day: u32,
     /// Metric name.
-    pub metric: &'static str,
+    pub metric: String,
     /// Mean across replicates.
+    #[serde(deserialize_with = "crate::stats::nan_if_null")]
     pub mean: f64,
     /// 95 % interval, lower end.
     pub lo: Option<f64>,
@@ -103,7 +108,7 @@ fn across(run: &RunResult, p: usize, f: impl Fn(&ReplicateMetrics) -> f64) -> In
 
 /// The incumbent's KPIs over the warm-up history, across replicates: what calibration
 /// matched to the seed's baselines.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WarmupSummary {
     /// Conversions / reach (fraction).
     pub conversion_rate: Interval,
@@ -180,6 +185,7 @@ pub fn summarize(run: &RunResult) -> Summary {
         .collect();
     Summary {
         scenario: s.name.clone(),
+        scenario_file: None,
         seed: s.seed,
         replicates: s.replicates,
         days: s.days,
@@ -226,7 +232,7 @@ pub fn timeseries(run: &RunResult) -> Vec<SeriesRow> {
                 rows.push(SeriesRow {
                     policy: name.clone(),
                     day: day as u32 + 1,
-                    metric,
+                    metric: metric.to_string(),
                     mean: i.mean,
                     lo: i.lo,
                     hi: i.hi,

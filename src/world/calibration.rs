@@ -37,7 +37,7 @@ use crate::sim::kpi::Kpis;
 use crate::sim::{Progress, SimError, warm_up};
 use crate::streams::Purpose;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// Tolerance of the conversion rate from issue #2: ±0.15 pp.
@@ -60,7 +60,7 @@ const MAX_SKEW_STEP: f64 = 0.5;
 pub const WORLD_MAX_ROUNDS: u32 = 8;
 
 /// What calibration fitted and achieved.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CalibrationReport {
     /// Rounds used.
     pub rounds: u32,
