@@ -3,7 +3,8 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use eros_sim::report::{self, render_calibration, render_table, write_results};
+use eros_sim::report::check::{Tolerance, check, render_check};
+use eros_sim::report::{self, ReportError, render_calibration, render_table, write_results};
 use eros_sim::scenario::{self, ScenarioError};
 use eros_sim::sim::{self, Progress, summary};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -51,6 +52,21 @@ enum Command {
         /// Folder written by `eros-sim run`.
         results: PathBuf,
     },
+    /// Compare relative regret and revenue with a baseline; exit 1 on a regression.
+    Check {
+        /// Folder written by `eros-sim run`.
+        results: PathBuf,
+        /// Baseline summary (a summary.json kept under results/baselines/).
+        #[arg(long)]
+        baseline: PathBuf,
+        /// Allowed worsening as a fraction of the baseline (default: statistical, from both
+        /// runs' intervals).
+        #[arg(long)]
+        tolerance: Option<f64>,
+        /// Write the current results as the new baseline instead of checking.
+        #[arg(long)]
+        update: bool,
+    },
 }
 
 struct Bar(ProgressBar);
@@ -66,13 +82,27 @@ impl Progress for Bar {
     }
 }
 
+/// Bad input to a command (a results or baseline file that cannot be read): exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+struct Input(ReportError);
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match execute(cli) {
         Ok(code) => code,
         Err(e) => {
-            let code = if e.downcast_ref::<ScenarioError>().is_some() { 2 } else { 1 };
-            eprintln!("error: {e:#}");
+            let bad_input = e.downcast_ref::<ScenarioError>().is_some() || e.downcast_ref::<Input>().is_some();
+            let code = if bad_input { 2 } else { 1 };
+            // Each layer once: typed errors already print their source.
+            let mut message = e.to_string();
+            for cause in e.chain().skip(1) {
+                let c = cause.to_string();
+                if !message.contains(&c) {
+                    message = format!("{message}: {c}");
+                }
+            }
+            eprintln!("error: {message}");
             ExitCode::from(code)
         }
     }
@@ -80,8 +110,43 @@ fn main() -> ExitCode {
 
 fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Check { results, baseline, tolerance, update } => {
+            let now = report::results::read_summary(&results).map_err(Input)?;
+            if update {
+                if let Some(parent) = baseline.parent() {
+                    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+                }
+                let json = serde_json::to_string_pretty(&now)? + "\n";
+                std::fs::write(&baseline, json).with_context(|| format!("cannot write {}", baseline.display()))?;
+                println!("wrote baseline {}", baseline.display());
+                return Ok(ExitCode::SUCCESS);
+            }
+            let base = report::results::read_summary(&baseline).map_err(Input)?;
+            let tol = match tolerance {
+                Some(x) if x.is_finite() && x >= 0.0 => Tolerance::Relative(x),
+                Some(x) => {
+                    return Err(Input(ReportError::Decode {
+                        path: "--tolerance".into(),
+                        line: 0,
+                        message: format!("{x} is not a fraction ≥ 0 (e.g. 0.05 allows 5 % worse)"),
+                    })
+                    .into());
+                }
+                None => Tolerance::Statistical,
+            };
+            let rows = check(&base, &now, tol);
+            print!("{}", render_check(&rows));
+            let failed = rows.iter().filter(|r| r.regression).count();
+            if failed > 0 {
+                println!("{failed} regression(s) against {}", baseline.display());
+                Ok(ExitCode::from(1))
+            } else {
+                println!("no regression against {}", baseline.display());
+                Ok(ExitCode::SUCCESS)
+            }
+        }
         Command::Report { results } => {
-            let written = report::write_report(&results)?;
+            let written = report::write_report(&results).map_err(Input)?;
             for f in written {
                 println!("wrote {}", f.display());
             }

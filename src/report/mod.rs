@@ -5,6 +5,7 @@
 //! Not here: computing metrics (`sim`).
 
 pub mod charts;
+pub mod check;
 pub mod document;
 mod files;
 pub mod results;
