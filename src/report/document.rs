@@ -9,13 +9,19 @@ use crate::sim::summary::{PolicySummary, Summary};
 use crate::stats::Interval;
 use std::path::{Path, PathBuf};
 
-fn pct(i: &Interval, digits: usize) -> String {
+/// `x` rounded to one decimal, with −0 shown as 0 (so "−0.0 %" never appears).
+fn z(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0 + 0.0
+}
+
+/// A fraction as a signed percentage with one decimal and its interval.
+fn pct(i: &Interval) -> String {
     match (i.mean.is_finite(), i.lo, i.hi) {
         (false, ..) => "n/a".into(),
         (true, Some(lo), Some(hi)) => {
-            format!("{:+.d$} % (95 % CI {:+.d$} to {:+.d$} %)", i.mean * 100.0, lo * 100.0, hi * 100.0, d = digits)
+            format!("{:+.1} % (95 % CI {:+.1} to {:+.1} %)", z(i.mean * 100.0), z(lo * 100.0), z(hi * 100.0))
         }
-        (true, ..) => format!("{:+.d$} %", i.mean * 100.0, d = digits),
+        (true, ..) => format!("{:+.1} %", z(i.mean * 100.0)),
     }
 }
 
@@ -47,7 +53,7 @@ pub fn headlines(s: &Summary) -> Vec<String> {
             format!(
                 "{} earns {} expected revenue over {} ({}); its relative regret is {:.1} %.",
                 p.name,
-                pct(&p.lift_vs_baseline, 1),
+                pct(&p.lift_vs_baseline),
                 s.baseline,
                 significance(&p.lift_vs_baseline),
                 p.relative_regret.mean * 100.0
@@ -71,7 +77,7 @@ pub fn command(s: &Summary) -> String {
 fn kpi_rows(s: &Summary) -> Vec<Vec<String>> {
     type Getter = fn(&PolicySummary) -> String;
     let metrics: [(&str, &str, &str, Getter); 6] = [
-        ("Expected revenue", "seed baseline —", "+35–55 % by month 6", |p| val(&p.revenue, 1.0, 0)),
+        ("Expected revenue", "—", "+35–55 % by month 6", |p| val(&p.revenue, 1.0, 0)),
         ("Lift vs baseline policy", "—", "+35–55 % by month 6", |p| val(&p.lift_vs_baseline, 100.0, 1) + " %"),
         ("Conversion rate", "4.28 %", "maintain", |p| val(&p.conversion_rate, 100.0, 2) + " %"),
         ("Revenue per fan reached", "0.013", "+10 % MoM", |p| val(&p.revenue_per_send, 1.0, 4)),
