@@ -3,6 +3,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use eros_sim::data;
 use eros_sim::report::check::{Tolerance, check, render_check};
 use eros_sim::report::{self, ReportError, render_calibration, render_table, write_results};
 use eros_sim::scenario::{self, ScenarioError};
@@ -47,6 +48,28 @@ enum Command {
         #[arg(long)]
         report: bool,
     },
+    /// Write a history (captions.csv, sends.csv, ...) with the seed's defects injected.
+    Generate {
+        /// Scenario file (its [defects] section sets the defect counts).
+        scenario: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Days of history.
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+    },
+    /// Audit a history folder; exit 0 / 1 / 2 for OK / WARNING / CRITICAL.
+    Audit {
+        /// Folder with sends.csv (and captions.csv, performance_tracking.csv, manifest.json).
+        dir: PathBuf,
+        /// Judge freshness against this time (RFC 3339; default: the manifest's export time).
+        #[arg(long)]
+        now: Option<String>,
+        /// Also write the report as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
     /// Draw charts and write report.html / report.md for a results folder.
     Report {
         /// Folder written by `eros-sim run`.
@@ -87,12 +110,19 @@ impl Progress for Bar {
 #[error(transparent)]
 struct Input(ReportError);
 
+/// Unusable data input (missing file, bad header, ...): exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+struct DataInput(data::DataError);
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match execute(cli) {
         Ok(code) => code,
         Err(e) => {
-            let bad_input = e.downcast_ref::<ScenarioError>().is_some() || e.downcast_ref::<Input>().is_some();
+            let bad_input = e.downcast_ref::<ScenarioError>().is_some()
+                || e.downcast_ref::<Input>().is_some()
+                || e.downcast_ref::<DataInput>().is_some();
             let code = if bad_input { 2 } else { 1 };
             // Each layer once: typed errors already print their source.
             let mut message = e.to_string();
@@ -144,6 +174,39 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("no regression against {}", baseline.display());
                 Ok(ExitCode::SUCCESS)
             }
+        }
+        Command::Generate { scenario: path, out, days } => {
+            let s = scenario::load(&path)?;
+            let bar = Bar(ProgressBar::new(0));
+            let g = data::generate::generate(&s, days.max(1), &out, &bar).map_err(DataInput)?;
+            bar.0.finish_and_clear();
+            println!(
+                "wrote {}: {} send rows, {} captions; injected {} corrupted rates, {} NULL scores, {} creator-days of revenue collapse; exported at {}",
+                out.display(),
+                g.rows,
+                g.captions,
+                g.corrupted_rates,
+                g.null_scores,
+                g.anomaly_creator_days,
+                g.exported_at.to_rfc3339()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { dir, now, json } => {
+            let now = match now {
+                Some(t) => Some(
+                    eros_sim::domain::Minute::parse_rfc3339(&t)
+                        .map_err(|why| DataInput(data::DataError::Invalid(format!("--now {t:?}: {why}"))))?,
+                ),
+                None => None,
+            };
+            let a = data::audit::audit(&dir, now).map_err(DataInput)?;
+            print!("{}", data::audit::render_audit(&dir, &a));
+            if let Some(path) = json {
+                let text = serde_json::to_string_pretty(&a)? + "\n";
+                std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            Ok(ExitCode::from(a.severity.exit_code()))
         }
         Command::Report { results } => {
             let written = report::write_report(&results).map_err(Input)?;

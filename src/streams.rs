@@ -24,6 +24,8 @@ pub enum Purpose {
     Policy = 4,
     /// Worlds used only to calibrate the scales.
     Calibration = 5,
+    /// Which rows of a generated history get which defects.
+    Defects = 6,
 }
 
 /// SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mixer.

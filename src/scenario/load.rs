@@ -279,6 +279,10 @@ fn validate(s: &Scenario, text: &str, file: &Path) -> Result<(), ScenarioError> 
         return Err(invalid("rules.urgency_cap", cap.to_string(), "an integer from 0 to 21, or absent for no cap"));
     }
 
+    real("defects.anomaly_factor", s.defects.anomaly_factor, 0.0, 1.0)?;
+    int_in("defects.anomaly_days", s.defects.anomaly_days, 1, 3650)?;
+    int_in("defects.stale_hours", s.defects.stale_hours, 0, 100_000)?;
+
     if s.policies.is_empty() {
         return Err(invalid("policies", "[]".into(), "at least one policy"));
     }

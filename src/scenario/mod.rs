@@ -8,4 +8,6 @@ mod load;
 mod schema;
 
 pub use load::{ScenarioError, load, parse};
-pub use schema::{Cadence, CalibrationParams, PolicyKind, PolicySpec, RulesParams, Scenario, WorldParams};
+pub use schema::{
+    Cadence, CalibrationParams, DefectParams, PolicyKind, PolicySpec, RulesParams, Scenario, WorldParams,
+};

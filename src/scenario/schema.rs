@@ -38,6 +38,43 @@ pub struct Scenario {
     /// The policies compared.
     #[serde(default = "defaults::policies")]
     pub policies: Vec<PolicySpec>,
+    /// Defects injected by `eros-sim generate` (the seed's data-quality problems).
+    #[serde(default)]
+    pub defects: DefectParams,
+}
+
+/// The seed's data defects, injected into a generated history (issue #3 defaults).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DefectParams {
+    /// Send rows whose stored conversion rate is corrupted.
+    pub corrupted_rates: u32,
+    /// Send rows whose conversion score is NULL.
+    pub null_scores: u32,
+    /// Whether the performance-tracking export is empty (header only).
+    pub empty_performance_export: bool,
+    /// Hours between the last send and the export time.
+    pub stale_hours: u32,
+    /// Creators whose revenue collapses for some days.
+    pub anomalies: u32,
+    /// Days each collapse lasts.
+    pub anomaly_days: u32,
+    /// Share of conversions left during a collapse.
+    pub anomaly_factor: f64,
+}
+
+impl Default for DefectParams {
+    fn default() -> Self {
+        Self {
+            corrupted_rates: 734,
+            null_scores: 28_090,
+            empty_performance_export: true,
+            stale_hours: 30,
+            anomalies: 3,
+            anomaly_days: 4,
+            anomaly_factor: 0.1,
+        }
+    }
 }
 
 /// The policies eros-sim knows.

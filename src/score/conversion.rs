@@ -48,6 +48,42 @@ impl BetaPrior {
     }
 }
 
+impl BetaPrior {
+    /// One prior fitted to all units together (the group mean is the pooled rate); the
+    /// uniform prior when there is too little data.
+    pub fn fit_pooled(units: &[Counts]) -> BetaPrior {
+        let grouped: Vec<(usize, Counts)> = units.iter().filter(|c| c.reach > 0.0).map(|c| (0, *c)).collect();
+        fit_grouped(1, &grouped).map_or(BetaPrior::UNIFORM, |(means, strength)| BetaPrior { mean: means[0], strength })
+    }
+}
+
+/// Conversion scores as a history accumulates: the score of a row is the posterior mean of its
+/// caption given all of that caption's rows up to and including it, in file order. This is
+/// the formula `generate` writes and `repair` backfills with.
+#[derive(Debug, Clone)]
+pub struct RunningScores {
+    prior: BetaPrior,
+    counts: Vec<Counts>,
+}
+
+impl RunningScores {
+    /// Scores under `prior` for captions with ids below `captions`.
+    pub fn new(prior: BetaPrior, captions: usize) -> Self {
+        Self { prior, counts: vec![Counts::default(); captions] }
+    }
+
+    /// Adds one row of `caption` and returns its score.
+    pub fn next(&mut self, caption: usize, conversions: f64, reach: f64) -> f64 {
+        if caption >= self.counts.len() {
+            self.counts.resize(caption + 1, Counts::default());
+        }
+        let c = &mut self.counts[caption];
+        c.conversions += conversions;
+        c.reach += reach;
+        self.prior.score(*c)
+    }
+}
+
 /// Bounds on the fitted strength: a prior never weighs less than 2 fans or more than 10⁶.
 const MIN_STRENGTH: f64 = 2.0;
 const MAX_STRENGTH: f64 = 1e6;

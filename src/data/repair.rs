@@ -1,0 +1,1 @@
+//! `eros-sim repair` (next).
