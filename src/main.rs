@@ -70,6 +70,14 @@ enum Command {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// Write a repaired copy of a history folder (never changes the input).
+    Repair {
+        /// Folder with sends.csv.
+        dir: PathBuf,
+        /// Output folder (must differ from the input).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Draw charts and write report.html / report.md for a results folder.
     Report {
         /// Folder written by `eros-sim run`.
@@ -207,6 +215,27 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
             }
             Ok(ExitCode::from(a.severity.exit_code()))
+        }
+        Command::Repair { dir, out } => {
+            let r = data::repair::repair(&dir, &out).map_err(DataInput)?;
+            println!("repaired {} into {}", dir.display(), out.display());
+            println!(
+                "rows in {} = clean {} + repaired {} + quarantined {}",
+                r.rows_in, r.clean, r.repaired, r.quarantined
+            );
+            println!(
+                "conversion rates recomputed {}, NULL scores backfilled {}; backfill formula vs the {} stored scores: max |diff| {:.3e}, mean |diff| {:.3e}",
+                r.rates_recomputed,
+                r.scores_backfilled,
+                r.score_check.compared,
+                r.score_check.max_abs_diff,
+                r.score_check.mean_abs_diff
+            );
+            println!(
+                "performance_tracking.csv rebuilt with {} rows; changes in changes.csv, quarantined rows in quarantine.csv",
+                r.performance_rows
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Report { results } => {
             let written = report::write_report(&results).map_err(Input)?;

@@ -141,7 +141,7 @@ pub const STALE_WARNING_HOURS: f64 = 48.0;
 pub const STALE_CRITICAL_HOURS: f64 = 72.0;
 
 /// Caption ids listed in `captions.csv` (`None` when the file is absent).
-fn caption_ids(path: &Path) -> Result<Option<HashSet<u32>>, DataError> {
+pub fn caption_ids(path: &Path) -> Result<Option<HashSet<u32>>, DataError> {
     if !path.exists() {
         return Ok(None);
     }
