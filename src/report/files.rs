@@ -60,7 +60,7 @@ pub fn write_results(dir: &Path, summary: &Summary, series: &[SeriesRow]) -> Res
     let path = dir.join("policies.csv");
     let mut w = csv::Writer::from_path(&path).map_err(|e| encode(&path, e))?;
     let metrics = metric_columns(summary);
-    let mut header = vec!["policy".to_string(), "kind".to_string(), "feedback".to_string()];
+    let mut header = vec!["policy".to_string(), "kind".to_string(), "feedback".to_string(), "data".to_string()];
     for (name, _) in metrics.first().map(|m| m.as_slice()).unwrap_or_default() {
         for part in ["mean", "lo", "hi"] {
             header.push(format!("{name}_{part}"));
@@ -68,7 +68,7 @@ pub fn write_results(dir: &Path, summary: &Summary, series: &[SeriesRow]) -> Res
     }
     w.write_record(&header).map_err(|e| encode(&path, e))?;
     for (p, cols) in summary.policies.iter().zip(&metrics) {
-        let mut rec = vec![p.name.clone(), enum_name(&p.kind), enum_name(&p.feedback)];
+        let mut rec = vec![p.name.clone(), enum_name(&p.kind), enum_name(&p.feedback), enum_name(&p.data)];
         for (_, i) in cols {
             rec.extend([fmt(Some(i.mean)), fmt(i.lo), fmt(i.hi)]);
         }

@@ -280,6 +280,8 @@ fn validate(s: &Scenario, text: &str, file: &Path) -> Result<(), ScenarioError> 
     }
 
     real("defects.anomaly_factor", s.defects.anomaly_factor, 0.0, 1.0)?;
+    real("defects.feedback_null_share", s.defects.feedback_null_share, 0.0, 1.0)?;
+    real("defects.feedback_corrupted_share", s.defects.feedback_corrupted_share, 0.0, 1.0)?;
     int_in("defects.anomaly_days", s.defects.anomaly_days, 1, 3650)?;
     int_in("defects.stale_hours", s.defects.stale_hours, 0, 100_000)?;
 

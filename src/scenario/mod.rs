@@ -9,5 +9,5 @@ mod schema;
 
 pub use load::{ScenarioError, load, parse};
 pub use schema::{
-    Cadence, CalibrationParams, DefectParams, PolicyKind, PolicySpec, RulesParams, Scenario, WorldParams,
+    Cadence, CalibrationParams, DefectParams, FeedbackData, PolicyKind, PolicySpec, RulesParams, Scenario, WorldParams,
 };

@@ -61,6 +61,12 @@ pub struct DefectParams {
     pub anomaly_days: u32,
     /// Share of conversions left during a collapse.
     pub anomaly_factor: f64,
+    /// For `data = "defective"` policies: share of feedback rows whose NULL score is read as
+    /// zero conversions (default: 28,090 of a generated year's 379,600 rows).
+    pub feedback_null_share: f64,
+    /// For `data = "defective"` policies: share of feedback rows whose conversion rate is
+    /// corrupted (default: 734 of 379,600).
+    pub feedback_corrupted_share: f64,
 }
 
 impl Default for DefectParams {
@@ -73,6 +79,8 @@ impl Default for DefectParams {
             anomalies: 3,
             anomaly_days: 4,
             anomaly_factor: 0.1,
+            feedback_null_share: 28_090.0 / 379_600.0,
+            feedback_corrupted_share: 734.0 / 379_600.0,
         }
     }
 }
@@ -150,12 +158,27 @@ pub struct PolicySpec {
     /// Feedback cadence; defaults to the kind's (weekly for `incumbent`, daily otherwise).
     #[serde(default)]
     pub feedback: Option<Cadence>,
+    /// Whether its feedback passes through the seed's data defects; default `clean`.
+    #[serde(default)]
+    pub data: FeedbackData,
+}
+
+/// The quality of the data a policy learns from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedbackData {
+    /// Outcomes as they happened (or as `repair` restores them).
+    #[default]
+    Clean,
+    /// Outcomes through the seed's defects: NULL conversion scores read as zero conversions,
+    /// corrupted conversion rates read as they are stored (`[defects]` sets the shares).
+    Defective,
 }
 
 impl PolicySpec {
     /// A spec with the kind's defaults.
     pub fn named(name: &str) -> Self {
-        Self { name: name.to_string(), kind: None, feedback: None }
+        Self { name: name.to_string(), kind: None, feedback: None, data: FeedbackData::Clean }
     }
     /// The resolved kind (validation guarantees it exists for a loaded scenario).
     pub fn resolved_kind(&self) -> Option<PolicyKind> {

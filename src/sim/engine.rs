@@ -1,10 +1,10 @@
-use super::feedback::FeedbackQueue;
+use super::feedback::{FeedbackDefects, FeedbackQueue};
 use super::metrics::{PolicyTally, ReplicateMetrics};
 use super::trajectory::{HistorySink, IneligibleChoice, Trajectory};
 use crate::domain::Outcome;
 use crate::policy::rules::Eligibility;
 use crate::policy::{self, PolicyContext};
-use crate::scenario::{Cadence, PolicyKind, Scenario, WorldParams};
+use crate::scenario::{Cadence, FeedbackData, PolicyKind, Scenario, WorldParams};
 use crate::sim::kpi::Kpis;
 use crate::streams::{Purpose, hash_str, stream};
 use crate::world::calibration::{self, CalibratedWorld, CalibrationReport};
@@ -47,8 +47,8 @@ pub struct RunResult {
     pub calibration: Option<CalibrationReport>,
     /// The world parameters the replicates used.
     pub world: WorldParams,
-    /// Resolved policies: (label, kind, cadence), in scenario order.
-    pub policies: Vec<(String, PolicyKind, Cadence)>,
+    /// Resolved policies, in scenario order.
+    pub policies: Vec<ResolvedPolicy>,
     /// One entry per replicate, in order.
     pub replicates: Vec<ReplicateResult>,
 }
@@ -91,10 +91,29 @@ pub fn run(scenario: &Scenario, progress: &dyn Progress) -> Result<RunResult, Si
     Ok(RunResult { scenario: scenario.clone(), calibration, world: world_params, policies, replicates })
 }
 
-/// The scenario's policies as (label, kind, cadence), in order. Validation guarantees every
+/// A scenario policy with its defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedPolicy {
+    /// Label.
+    pub name: String,
+    /// Which policy.
+    pub kind: PolicyKind,
+    /// Feedback cadence.
+    pub cadence: Cadence,
+    /// Feedback data quality.
+    pub data: FeedbackData,
+}
+
+/// The scenario's policies with defaults filled in, in order. Validation guarantees every
 /// entry resolves.
-pub fn resolve_policies(scenario: &Scenario) -> Vec<(String, PolicyKind, Cadence)> {
-    scenario.policies.iter().filter_map(|p| Some((p.name.clone(), p.resolved_kind()?, p.cadence()?))).collect()
+pub fn resolve_policies(scenario: &Scenario) -> Vec<ResolvedPolicy> {
+    scenario
+        .policies
+        .iter()
+        .filter_map(|p| {
+            Some(ResolvedPolicy { name: p.name.clone(), kind: p.resolved_kind()?, cadence: p.cadence()?, data: p.data })
+        })
+        .collect()
 }
 
 /// Runs replicate `replicate`: generates (and, when calibration is on, refits) its world,
@@ -104,7 +123,7 @@ pub fn run_replicate(
     scenario: &Scenario,
     params: &WorldParams,
     rate: &Arc<ExpectedRate>,
-    policies: &[(String, PolicyKind, Cadence)],
+    policies: &[ResolvedPolicy],
     replicate: u64,
     progress: &dyn Progress,
 ) -> Result<ReplicateResult, SimError> {
@@ -113,11 +132,16 @@ pub fn run_replicate(
         calibration::calibrate_world(scenario, params, rate, replicate)?;
     let metrics = policies
         .par_iter()
-        .map(|(name, kind, cadence)| {
+        .map(|ResolvedPolicy { name, kind, cadence, data }| {
             let ctx = PolicyContext { captions: &world.captions, creators: world.creators.len() };
             let mut policy = policy::build(*kind, name, &ctx);
+            let defects = (*data == FeedbackData::Defective)
+                .then(|| FeedbackDefects::new(scenario.seed, replicate, &scenario.defects));
             if !scenario.cold_start && !history.is_empty() {
-                policy.observe(&history);
+                match &defects {
+                    None => policy.observe(&history),
+                    Some(d) => policy.observe(&history.iter().map(|o| d.apply(o)).collect::<Vec<_>>()),
+                }
             }
             let mut tally = PolicyTally::new(&world, scenario.warmup_days, scenario.days, &state);
             let mut trajectory = Trajectory {
@@ -126,7 +150,7 @@ pub fn run_replicate(
                 state: state.clone(),
                 policy,
                 rng: stream(scenario.seed, replicate, Purpose::Policy, &[Purpose::World as u64, hash_str(name)]),
-                queue: FeedbackQueue::new(*cadence),
+                queue: FeedbackQueue::new(*cadence).with_defects(defects),
                 with_truth: true,
                 next_send_id: history.last().map_or(0, |o| o.send_id + 1),
             };

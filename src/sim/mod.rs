@@ -12,5 +12,6 @@ pub mod summary;
 pub mod trajectory;
 
 pub use engine::{
-    NoProgress, Progress, ReplicateResult, RunResult, SimError, resolve_policies, run, run_replicate, warm_up,
+    NoProgress, Progress, ReplicateResult, ResolvedPolicy, RunResult, SimError, resolve_policies, run, run_replicate,
+    warm_up,
 };

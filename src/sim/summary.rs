@@ -3,7 +3,7 @@
 
 use super::engine::RunResult;
 use super::metrics::{DailyTally, ReplicateMetrics};
-use crate::scenario::{Cadence, PolicyKind, Scenario, WorldParams};
+use crate::scenario::{Cadence, FeedbackData, PolicyKind, Scenario, WorldParams};
 use crate::stats::{Interval, mean_interval};
 use crate::world::calibration::CalibrationReport;
 use serde::{Deserialize, Serialize};
@@ -51,6 +51,9 @@ pub struct PolicySummary {
     pub kind: PolicyKind,
     /// Feedback cadence.
     pub feedback: Cadence,
+    /// Feedback data quality (`clean` or `defective`).
+    #[serde(default)]
+    pub data: FeedbackData,
     /// Σ true expected revenue of its choices over the horizon, seed revenue units.
     pub revenue: Interval,
     /// Σ best true expected revenue at its decisions, seed revenue units.
@@ -154,18 +157,19 @@ fn warmup_summary(run: &RunResult) -> WarmupSummary {
 /// Summarises a run.
 pub fn summarize(run: &RunResult) -> Summary {
     let s = &run.scenario;
-    let base = run.policies.iter().position(|(n, _, _)| *n == s.baseline).unwrap_or(0);
+    let base = run.policies.iter().position(|p| p.name == s.baseline).unwrap_or(0);
     let policies = run
         .policies
         .iter()
         .enumerate()
-        .map(|(p, (name, kind, cadence))| {
+        .map(|(p, policy)| {
             let lift: Vec<f64> =
                 run.replicates.iter().map(|r| r.policies[p].revenue / r.policies[base].revenue - 1.0).collect();
             PolicySummary {
-                name: name.clone(),
-                kind: *kind,
-                feedback: *cadence,
+                name: policy.name.clone(),
+                kind: policy.kind,
+                feedback: policy.cadence,
+                data: policy.data,
                 revenue: across(run, p, |m| m.revenue),
                 oracle_revenue: across(run, p, |m| m.oracle_revenue),
                 regret: across(run, p, |m| m.regret),
@@ -214,7 +218,8 @@ const SERIES: [(&str, DailyMetric); 5] = [
 /// The daily series of every policy with intervals across replicates.
 pub fn timeseries(run: &RunResult) -> Vec<SeriesRow> {
     let mut rows = Vec::new();
-    for (p, (name, _, _)) in run.policies.iter().enumerate() {
+    for (p, policy) in run.policies.iter().enumerate() {
+        let name = &policy.name;
         let mut cumulative = vec![0.0; run.replicates.len()];
         for day in 0..run.scenario.days as usize {
             for (r, reps) in run.replicates.iter().enumerate() {
