@@ -22,7 +22,6 @@ use super::anomaly::{Anomaly, detect};
 use super::generate::Manifest;
 use super::schema::{DataError, RowIssue, SendsReader};
 use crate::domain::Minute;
-use crate::score::conversion::conversion_rate;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -230,12 +229,7 @@ pub fn audit(dir: &Path, now: Option<Minute>) -> Result<AuditReport, DataError> 
             );
             continue;
         }
-        let truth = conversion_rate(f64::from(r.conversions), f64::from(r.reach));
-        let rate_ok = match (r.conversion_rate, truth) {
-            (None, None) => true,
-            (Some(s), Some(t)) => (s - t).abs() <= 1e-9,
-            _ => false,
-        };
+        let rate_ok = r.rate_is_consistent();
         if r.reach == 0 {
             zero_reach += 1;
         }

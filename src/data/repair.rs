@@ -17,7 +17,7 @@
 
 use super::schema::{DataError, PERFORMANCE_COLUMNS, RowIssue, SENDS_COLUMNS, SendRow, SendsReader, SendsWriter};
 use crate::domain::Minute;
-use crate::score::conversion::{BetaPrior, Counts, RunningScores, conversion_rate};
+use crate::score::conversion::{BetaPrior, Counts, RunningScores};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::path::Path;
@@ -172,13 +172,8 @@ pub fn repair(input: &Path, output: &Path) -> Result<RepairReport, DataError> {
                 .write_record(["sends.csv", &line.to_string(), field, &old, &new, reason])
                 .map_err(|e| csv_err(&changes_path, e))
         };
-        let truth = conversion_rate(f64::from(r.conversions), f64::from(r.reach));
-        let rate_ok = match (r.conversion_rate, truth) {
-            (None, None) => true,
-            (Some(s), Some(t)) => (s - t).abs() <= 1e-9,
-            _ => false,
-        };
-        if !rate_ok {
+        let truth = r.recomputed_rate();
+        if !r.rate_is_consistent() {
             log(
                 "conversion_rate",
                 r.conversion_rate.map(|v| v.to_string()).unwrap_or_default(),

@@ -120,6 +120,27 @@ pub struct SendRow {
     pub conversion_score: Option<f64>,
 }
 
+/// Largest difference between a stored and a recomputed conversion rate that still agrees
+/// (rates are written with round-trip precision, so clean rows agree exactly).
+pub const RATE_TOLERANCE: f64 = 1e-9;
+
+impl SendRow {
+    /// `SAFE_DIVIDE(conversions, NULLIF(reach, 0))`: the rate the row should store.
+    pub fn recomputed_rate(&self) -> Option<f64> {
+        crate::score::conversion::conversion_rate(f64::from(self.conversions), f64::from(self.reach))
+    }
+
+    /// Whether the stored conversion rate agrees with the recomputed one (both NULL, or
+    /// within [`RATE_TOLERANCE`]).
+    pub fn rate_is_consistent(&self) -> bool {
+        match (self.conversion_rate, self.recomputed_rate()) {
+            (None, None) => true,
+            (Some(s), Some(t)) => (s - t).abs() <= RATE_TOLERANCE,
+            _ => false,
+        }
+    }
+}
+
 fn cohort_index(name: &str) -> Option<u8> {
     CohortKind::ALL.iter().position(|k| k.name() == name).map(|i| i as u8)
 }
