@@ -21,8 +21,6 @@ pub struct DailyTally {
     pub conversions: f64,
     /// Fans reached.
     pub reach: f64,
-    /// Slot-level sends.
-    pub sends: f64,
 }
 
 /// Tallies one trajectory over the horizon.
@@ -81,7 +79,6 @@ impl SendSink for PolicyTally<'_> {
         let d = &mut self.daily[(rec.at.day() - self.start_day) as usize];
         d.expected_revenue += rec.expected_revenue;
         d.oracle_revenue += rec.best_expected_revenue.unwrap_or(rec.expected_revenue);
-        d.sends += 1.0;
         for o in rec.outcomes {
             d.revenue += o.revenue;
             d.conversions += f64::from(o.conversions);

@@ -24,8 +24,6 @@ pub struct SlotRecord<'a> {
     pub expected_revenue: f64,
     /// Best true expected revenue among the eligible captions (when truth was computed).
     pub best_expected_revenue: Option<f64>,
-    /// Number of eligible captions.
-    pub eligible: usize,
 }
 
 /// Receives every send of a trajectory (metrics, history, CSV writers).
@@ -160,7 +158,6 @@ impl Trajectory<'_> {
                     outcomes: &rows,
                     expected_revenue,
                     best_expected_revenue: best,
-                    eligible: eligible.len(),
                 });
             }
             sink.end_of_day(day, &self.state);

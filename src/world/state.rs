@@ -21,8 +21,6 @@ pub struct WorldState {
     epoch: f64,
     /// Permanent logit loss of each caption.
     pub wear: Vec<f64>,
-    /// Slot-level sends of each caption so far.
-    pub sends: Vec<u32>,
     /// Last time each caption was sent.
     pub last_used: Vec<Option<Minute>>,
     /// Inventory status of each caption.
@@ -62,7 +60,6 @@ impl WorldState {
             fatigue: vec![0.0; n * k],
             epoch: 0.0,
             wear: vec![0.0; n],
-            sends: vec![0; n],
             last_used: vec![None; n],
             status: vec![CaptionStatus::Active; n],
             urgency_log: vec![VecDeque::new(); world.creators.len() * k],
@@ -187,7 +184,6 @@ impl WorldState {
             }
         }
         self.wear[c as usize] += world.params.wear_per_send;
-        self.sends[c as usize] += 1;
         self.last_used[c as usize] = Some(now);
     }
 
