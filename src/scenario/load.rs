@@ -297,6 +297,23 @@ fn validate(s: &Scenario, text: &str, file: &Path) -> Result<(), ScenarioError> 
                 &format!("{allowed_kinds} (or set `kind` to one of them)"),
             ));
         }
+        match p.urgency_cap.as_ref().map(|c| c.cap()) {
+            Some(Err(word)) => {
+                return Err(invalid(
+                    &format!("policies[{i}].urgency_cap"),
+                    format!("{word:?}"),
+                    "a whole number from 0 to 21, or \"none\"",
+                ));
+            }
+            Some(Ok(Some(k))) if k > 21 => {
+                return Err(invalid(
+                    &format!("policies[{i}].urgency_cap"),
+                    k.to_string(),
+                    "a whole number from 0 to 21, or \"none\"",
+                ));
+            }
+            _ => {}
+        }
         if s.policies[..i].iter().any(|q| q.name == p.name) {
             return Err(invalid(
                 &format!("policies[{i}].name"),

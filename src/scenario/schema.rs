@@ -161,6 +161,30 @@ pub struct PolicySpec {
     /// Whether its feedback passes through the seed's data defects; default `clean`.
     #[serde(default)]
     pub data: FeedbackData,
+    /// Overrides the scenario's `rules.urgency_cap` for this policy: a number K, or `"none"`.
+    #[serde(default)]
+    pub urgency_cap: Option<CapSetting>,
+}
+
+/// An urgency-cap override: at most K urgency captions per cohort per 7 days, or no cap.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum CapSetting {
+    /// At most this many.
+    Limit(u32),
+    /// `"none"`: no cap.
+    Named(String),
+}
+
+impl CapSetting {
+    /// The cap it sets (`None`: no cap); `Err` for a word other than `none`.
+    pub fn cap(&self) -> Result<Option<u32>, String> {
+        match self {
+            CapSetting::Limit(k) => Ok(Some(*k)),
+            CapSetting::Named(w) if w == "none" => Ok(None),
+            CapSetting::Named(w) => Err(w.clone()),
+        }
+    }
 }
 
 /// The quality of the data a policy learns from.
@@ -178,7 +202,7 @@ pub enum FeedbackData {
 impl PolicySpec {
     /// A spec with the kind's defaults.
     pub fn named(name: &str) -> Self {
-        Self { name: name.to_string(), kind: None, feedback: None, data: FeedbackData::Clean }
+        Self { name: name.to_string(), kind: None, feedback: None, data: FeedbackData::Clean, urgency_cap: None }
     }
     /// The resolved kind (validation guarantees it exists for a loaded scenario).
     pub fn resolved_kind(&self) -> Option<PolicyKind> {
@@ -187,6 +211,15 @@ impl PolicySpec {
     /// The resolved cadence.
     pub fn cadence(&self) -> Option<Cadence> {
         self.feedback.or_else(|| self.resolved_kind().map(PolicyKind::default_cadence))
+    }
+
+    /// The rules this policy runs under: the scenario's, with its urgency-cap override.
+    pub fn rules(&self, scenario: &RulesParams) -> RulesParams {
+        let urgency_cap = match &self.urgency_cap {
+            Some(setting) => setting.cap().unwrap_or(scenario.urgency_cap),
+            None => scenario.urgency_cap,
+        };
+        RulesParams { urgency_cap, ..scenario.clone() }
     }
 }
 

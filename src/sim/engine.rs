@@ -4,7 +4,7 @@ use super::trajectory::{HistorySink, IneligibleChoice, Trajectory};
 use crate::domain::Outcome;
 use crate::policy::rules::Eligibility;
 use crate::policy::{self, PolicyContext};
-use crate::scenario::{Cadence, FeedbackData, PolicyKind, Scenario, WorldParams};
+use crate::scenario::{Cadence, FeedbackData, PolicyKind, RulesParams, Scenario, WorldParams};
 use crate::sim::kpi::Kpis;
 use crate::streams::{Purpose, hash_str, stream};
 use crate::world::calibration::{self, CalibratedWorld, CalibrationReport};
@@ -102,6 +102,8 @@ pub struct ResolvedPolicy {
     pub cadence: Cadence,
     /// Feedback data quality.
     pub data: FeedbackData,
+    /// The rules it runs under (the scenario's, with its overrides).
+    pub rules: RulesParams,
 }
 
 /// The scenario's policies with defaults filled in, in order. Validation guarantees every
@@ -111,14 +113,20 @@ pub fn resolve_policies(scenario: &Scenario) -> Vec<ResolvedPolicy> {
         .policies
         .iter()
         .filter_map(|p| {
-            Some(ResolvedPolicy { name: p.name.clone(), kind: p.resolved_kind()?, cadence: p.cadence()?, data: p.data })
+            Some(ResolvedPolicy {
+                name: p.name.clone(),
+                kind: p.resolved_kind()?,
+                cadence: p.cadence()?,
+                data: p.data,
+                rules: p.rules(&scenario.rules),
+            })
         })
         .collect()
 }
 
 /// Runs replicate `replicate`: generates (and, when calibration is on, refits) its world,
 /// runs the warm-up, then every policy over the horizon, policies in parallel.
-/// `policies` are the resolved (label, kind, cadence) of the scenario.
+/// `policies` are the scenario's, resolved.
 pub fn run_replicate(
     scenario: &Scenario,
     params: &WorldParams,
@@ -132,7 +140,7 @@ pub fn run_replicate(
         calibration::calibrate_world(scenario, params, rate, replicate)?;
     let metrics = policies
         .par_iter()
-        .map(|ResolvedPolicy { name, kind, cadence, data }| {
+        .map(|ResolvedPolicy { name, kind, cadence, data, rules }| {
             let ctx = PolicyContext { captions: &world.captions, creators: world.creators.len() };
             let mut policy = policy::build(*kind, name, &ctx);
             let defects = (*data == FeedbackData::Defective)
@@ -146,7 +154,7 @@ pub fn run_replicate(
             let mut tally = PolicyTally::new(&world, scenario.warmup_days, scenario.days, &state);
             let mut trajectory = Trajectory {
                 world: &world,
-                eligibility: Eligibility::new(&scenario.rules),
+                eligibility: Eligibility::new(rules),
                 state: state.clone(),
                 policy,
                 rng: stream(scenario.seed, replicate, Purpose::Policy, &[Purpose::World as u64, hash_str(name)]),

@@ -31,6 +31,8 @@ pub struct PolicyTally<'w> {
     daily: Vec<DailyTally>,
     rows: Vec<Outcome>,
     urgency_rows: u64,
+    /// Conversions and reach of urgency rows.
+    urgency_counts: (f64, f64),
     churned_at_start: f64,
     last_state: Option<(f64, [u64; 3])>,
 }
@@ -44,6 +46,7 @@ impl<'w> PolicyTally<'w> {
             daily: vec![DailyTally::default(); days as usize],
             rows: Vec::new(),
             urgency_rows: 0,
+            urgency_counts: (0.0, 0.0),
             churned_at_start: state.churned.iter().sum(),
             last_state: None,
         }
@@ -67,6 +70,11 @@ impl<'w> PolicyTally<'w> {
             realized_revenue: sum(|d| d.revenue),
             kpis: Kpis::from_outcomes(world, &self.rows),
             urgency_sends_per_cohort_week: self.urgency_rows as f64 / cohort_weeks,
+            urgency_conversion_rate: crate::score::conversion::conversion_rate(
+                self.urgency_counts.0,
+                self.urgency_counts.1,
+            )
+            .unwrap_or(f64::NAN),
             churned_fans: churned_end - self.churned_at_start,
             inventory,
             daily: self.daily,
@@ -86,6 +94,10 @@ impl SendSink for PolicyTally<'_> {
         }
         if self.world.is_urgency[rec.caption as usize] {
             self.urgency_rows += rec.outcomes.len() as u64;
+            for o in rec.outcomes {
+                self.urgency_counts.0 += f64::from(o.conversions);
+                self.urgency_counts.1 += f64::from(o.reach);
+            }
         }
         self.rows.extend_from_slice(rec.outcomes);
     }
@@ -130,6 +142,8 @@ pub struct ReplicateMetrics {
     pub kpis: Kpis,
     /// Urgency send rows per cohort per week.
     pub urgency_sends_per_cohort_week: f64,
+    /// Conversions / reach over urgency send rows (NaN without any).
+    pub urgency_conversion_rate: f64,
     /// Fans lost to churn over the horizon.
     pub churned_fans: f64,
     /// Captions active / resting / retired at the end.

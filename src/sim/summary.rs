@@ -76,12 +76,20 @@ pub struct PolicySummary {
     pub bg_share: Interval,
     /// Urgency send rows per cohort per week.
     pub urgency_sends_per_cohort_week: Interval,
+    /// Conversions / reach of urgency send rows (fraction).
+    #[serde(default = "undefined")]
+    pub urgency_conversion_rate: Interval,
     /// Fans lost to churn over the horizon.
     pub churned_fans: Interval,
     /// Active captions at the end of the horizon.
     pub active_captions: Interval,
     /// Slot-level sends over the horizon.
     pub sends: Interval,
+}
+
+/// An interval with no value (for fields older summaries lack).
+fn undefined() -> Interval {
+    Interval { mean: f64::NAN, lo: None, hi: None }
 }
 
 /// One row of `timeseries.csv`.
@@ -181,6 +189,7 @@ pub fn summarize(run: &RunResult) -> Summary {
                 caption_success_rate: across(run, p, |m| m.kpis.caption_success_rate),
                 bg_share: across(run, p, |m| m.kpis.bg_share),
                 urgency_sends_per_cohort_week: across(run, p, |m| m.urgency_sends_per_cohort_week),
+                urgency_conversion_rate: across(run, p, |m| m.urgency_conversion_rate),
                 churned_fans: across(run, p, |m| m.churned_fans),
                 active_captions: across(run, p, |m| m.inventory[0] as f64),
                 sends: across(run, p, |m| m.kpis.sends as f64),
