@@ -1,6 +1,7 @@
 //! Scores computed from outcomes: the conversion score (empirical-Bayes smoothed conversion
-//! rate). Saturation scores join here as the rules that need them arrive.
+//! rate) and the saturation score (how worn out a caption is).
 //!
 //! Not here: how a policy samples from a posterior (`policy`).
 
 pub mod conversion;
+pub mod saturation;
