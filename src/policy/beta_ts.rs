@@ -14,13 +14,13 @@ use crate::score::conversion::{BetaPrior, Counts, fit_grouped};
 #[derive(Debug, Clone)]
 pub struct BetaTs {
     name: String,
-    prices: Vec<f64>,
     creator_of: Vec<u32>,
     captions_of: Vec<Vec<CaptionId>>,
     counts: Vec<Counts>,
     prior_means: Vec<f64>,
     strength: f64,
-    draws: Vec<BetaDraw>,
+    /// Each caption's posterior and price, side by side for the decision loop.
+    arms: Vec<(BetaDraw, f64)>,
     last_fit_day: Option<u32>,
 }
 
@@ -35,27 +35,26 @@ impl BetaTs {
         let (a, b) = u.posterior(Counts::default());
         Self {
             name: name.to_string(),
-            prices: ctx.captions.iter().map(|c| c.price).collect(),
             creator_of: ctx.captions.iter().map(|c| c.creator).collect(),
             captions_of,
             counts: vec![Counts::default(); ctx.captions.len()],
             prior_means: vec![u.mean; ctx.creators],
             strength: u.strength,
-            draws: vec![BetaDraw::new(a, b); ctx.captions.len()],
+            arms: ctx.captions.iter().map(|c| (BetaDraw::new(a, b), c.price)).collect(),
             last_fit_day: None,
         }
     }
 
     /// The current conversion score (posterior mean) of caption `c`.
     pub fn score(&self, c: CaptionId) -> f64 {
-        self.draws[c as usize].mean()
+        self.arms[c as usize].0.mean()
     }
 
     fn refresh(&mut self, creator: usize) {
         let prior = BetaPrior { mean: self.prior_means[creator], strength: self.strength };
         for &c in &self.captions_of[creator] {
             let (a, b) = prior.posterior(self.counts[c as usize]);
-            self.draws[c as usize] = BetaDraw::new(a, b);
+            self.arms[c as usize].0 = BetaDraw::new(a, b);
         }
     }
 
@@ -84,7 +83,8 @@ impl Policy for BetaTs {
         let mut best = d.eligible[0];
         let mut best_score = f64::NEG_INFINITY;
         for &c in d.eligible {
-            let score = self.draws[c as usize].sample(rng) * self.prices[c as usize];
+            let (draw, price) = &self.arms[c as usize];
+            let score = draw.sample(rng) * price;
             if score > best_score {
                 best_score = score;
                 best = c;
