@@ -74,6 +74,13 @@ fn truncated_last_line_is_invalid() {
 }
 
 #[test]
+fn a_row_with_too_many_fields_is_invalid() {
+    let (line, _, reason) = invalid_row("extra", "2,0,loyal,3,2025-01-06T21:00:00Z,1,000,4,2,0.5,0.004,0.04");
+    assert_eq!(line, 3);
+    assert!(reason.contains("12 fields, expected 11"), "{reason}");
+}
+
+#[test]
 fn unknown_cohort_lists_the_cohorts() {
     let (_, field, reason) = invalid_row("cohort", "2,0,whales,3,2025-01-06T21:00:00Z,100,4,2,0.5,0.04,0.04");
     assert_eq!(field, "cohort");

@@ -226,11 +226,12 @@ impl SendsReader {
 }
 
 fn parse_send(rec: &csv::ByteRecord, index: &[usize; 11], line: u64) -> Result<SendRow, RowIssue> {
-    if rec.len() < SENDS_COLUMNS.len() {
+    if rec.len() != SENDS_COLUMNS.len() {
+        let hint = if rec.len() < SENDS_COLUMNS.len() { "truncated row?" } else { "an unquoted comma?" };
         return Err(RowIssue {
             line,
             field: "",
-            reason: format!("{} fields, expected {} (truncated row?)", rec.len(), SENDS_COLUMNS.len()),
+            reason: format!("{} fields, expected {} ({hint})", rec.len(), SENDS_COLUMNS.len()),
         });
     }
     let field = |i: usize| -> Result<&str, RowIssue> {
