@@ -8,6 +8,7 @@
 //! Not here: the numbers (they come from `summary.json` and `timeseries.csv`) or the HTML.
 
 use super::ReportError;
+use super::format::interval;
 use super::results::Results;
 use crate::scenario::PolicyKind;
 use crate::stats::Interval;
@@ -297,18 +298,6 @@ fn rolling(values: &[f64], w: usize) -> Vec<f64> {
         .collect()
 }
 
-fn fmt_ci(i: &Interval, scale: f64, digits: usize, unit: &str) -> String {
-    if !i.mean.is_finite() {
-        return "n/a".into();
-    }
-    match (i.lo, i.hi) {
-        (Some(lo), Some(hi)) => {
-            format!("{:.d$}{unit} [{:.d$}, {:.d$}]", i.mean * scale, lo * scale, hi * scale, d = digits)
-        }
-        _ => format!("{:.d$}{unit}", i.mean * scale, d = digits),
-    }
-}
-
 /// One KPI card's content.
 struct Card {
     title: &'static str,
@@ -342,28 +331,28 @@ fn kpi_cards(dir: &Path, r: &Results) -> Result<ChartInfo, ReportError> {
             let cards = vec![
                 Card {
                     title: "Revenue (expected, seed units)",
-                    value: fmt_ci(&p.revenue, 1.0, 0, ""),
-                    note: format!("lift vs {}: {}", s.baseline, fmt_ci(&p.lift_vs_baseline, 100.0, 1, " %")),
+                    value: interval(&p.revenue, 1.0, 0),
+                    note: format!("lift vs {}: {} %", s.baseline, interval(&p.lift_vs_baseline, 100.0, 1)),
                     spark: rolling(&revenue, 7),
                     reference: None,
                 },
                 Card {
                     title: "Conversion rate",
-                    value: fmt_ci(&p.conversion_rate, 100.0, 2, " %"),
+                    value: format!("{} %", interval(&p.conversion_rate, 100.0, 2)),
                     note: "seed baseline 4.28 %, target: maintain".into(),
                     spark: rolling(&series("conversion_rate"), 7),
                     reference: Some(seed::CONVERSION_RATE),
                 },
                 Card {
                     title: "Revenue per fan reached",
-                    value: fmt_ci(&p.revenue_per_send, 1.0, 4, ""),
+                    value: interval(&p.revenue_per_send, 1.0, 4),
                     note: "seed baseline 0.013, target +10 % MoM (0.0143)".into(),
                     spark: rolling(&series("revenue_per_send"), 7),
                     reference: Some(seed::REVENUE_PER_SEND),
                 },
                 Card {
                     title: "Relative regret",
-                    value: fmt_ci(&p.relative_regret, 100.0, 1, " %"),
+                    value: format!("{} %", interval(&p.relative_regret, 100.0, 1)),
                     note: "seed target < 5 %".into(),
                     spark: rolling(&rel, 7),
                     reference: Some(seed::RELATIVE_REGRET_TARGET),

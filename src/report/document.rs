@@ -3,6 +3,7 @@
 
 use super::ReportError;
 use super::charts::{self, ChartInfo};
+use super::format::interval;
 use super::results::{Results, read_results};
 use crate::scenario::PolicyKind;
 use crate::sim::summary::{PolicySummary, Summary};
@@ -22,16 +23,6 @@ fn pct(i: &Interval) -> String {
             format!("{:+.1} % (95 % CI {:+.1} to {:+.1} %)", z(i.mean * 100.0), z(lo * 100.0), z(hi * 100.0))
         }
         (true, ..) => format!("{:+.1} %", z(i.mean * 100.0)),
-    }
-}
-
-fn val(i: &Interval, scale: f64, digits: usize) -> String {
-    match (i.mean.is_finite(), i.lo, i.hi) {
-        (false, ..) => "n/a".into(),
-        (true, Some(lo), Some(hi)) => {
-            format!("{:.d$} [{:.d$}, {:.d$}]", i.mean * scale, lo * scale, hi * scale, d = digits)
-        }
-        (true, ..) => format!("{:.d$}", i.mean * scale, d = digits),
     }
 }
 
@@ -77,12 +68,12 @@ pub fn command(s: &Summary) -> String {
 fn kpi_rows(s: &Summary) -> Vec<Vec<String>> {
     type Getter = fn(&PolicySummary) -> String;
     let metrics: [(&str, &str, &str, Getter); 6] = [
-        ("Expected revenue", "—", "+35–55 % by month 6", |p| val(&p.revenue, 1.0, 0)),
-        ("Lift vs baseline policy", "—", "+35–55 % by month 6", |p| val(&p.lift_vs_baseline, 100.0, 1) + " %"),
-        ("Conversion rate", "4.28 %", "maintain", |p| val(&p.conversion_rate, 100.0, 2) + " %"),
-        ("Revenue per fan reached", "0.013", "+10 % MoM", |p| val(&p.revenue_per_send, 1.0, 4)),
-        ("Caption success rate", "37 %", "50 %", |p| val(&p.caption_success_rate, 100.0, 1) + " %"),
-        ("Relative regret", "—", "< 5 %", |p| val(&p.relative_regret, 100.0, 1) + " %"),
+        ("Expected revenue", "—", "+35–55 % by month 6", |p| interval(&p.revenue, 1.0, 0)),
+        ("Lift vs baseline policy", "—", "+35–55 % by month 6", |p| interval(&p.lift_vs_baseline, 100.0, 1) + " %"),
+        ("Conversion rate", "4.28 %", "maintain", |p| interval(&p.conversion_rate, 100.0, 2) + " %"),
+        ("Revenue per fan reached", "0.013", "+10 % MoM", |p| interval(&p.revenue_per_send, 1.0, 4)),
+        ("Caption success rate", "37 %", "50 %", |p| interval(&p.caption_success_rate, 100.0, 1) + " %"),
+        ("Relative regret", "—", "< 5 %", |p| interval(&p.relative_regret, 100.0, 1) + " %"),
     ];
     metrics
         .iter()
@@ -105,7 +96,7 @@ fn html(r: &Results, charts: &[ChartInfo], dir: &Path) -> Result<String, ReportE
          body{font-family:DejaVu Sans,Arial,sans-serif;max-width:1300px;margin:2em auto;color:#222}\
          table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:4px 8px;text-align:right}\
          td:first-child,th:first-child{text-align:left}figure{margin:2em 0}figcaption{color:#444;max-width:60em}\
-         code{background:#f3f3f3;padding:2px 4px}</style></head><body>\n",
+         code{background:#f3f3f3;padding:2px 4px}figure svg{max-width:100%;height:auto}</style></head><body>\n",
     );
     out += &format!("<h1>eros-sim: {}</h1>\n<h2>Headline</h2>\n<ul>\n", escape(&s.scenario));
     for h in headlines(s) {

@@ -8,6 +8,7 @@ pub mod charts;
 pub mod check;
 pub mod document;
 mod files;
+pub mod format;
 pub mod results;
 mod table;
 

@@ -1,15 +1,5 @@
+use super::format::interval;
 use crate::sim::summary::Summary;
-use crate::stats::Interval;
-
-fn with_ci(i: &Interval, scale: f64, digits: usize) -> String {
-    if !i.mean.is_finite() {
-        return "n/a".to_string();
-    }
-    match (i.lo, i.hi) {
-        (Some(lo), Some(hi)) => format!("{:.d$} [{:.d$}, {:.d$}]", i.mean * scale, lo * scale, hi * scale, d = digits),
-        _ => format!("{:.d$}", i.mean * scale, d = digits),
-    }
-}
 
 /// A plain-text table of the headline metrics, every number with its 95 % interval and unit.
 pub fn render_table(s: &Summary) -> String {
@@ -31,13 +21,13 @@ pub fn render_table(s: &Summary) -> String {
             vec![
                 p.name.clone(),
                 format!("{:?}", p.feedback).to_lowercase(),
-                with_ci(&p.revenue, 1.0, 0),
-                with_ci(&p.relative_regret, 100.0, 2),
-                with_ci(&p.lift_vs_baseline, 100.0, 2),
-                with_ci(&p.conversion_rate, 100.0, 3),
-                with_ci(&p.revenue_per_send, 1.0, 5),
-                with_ci(&p.caption_success_rate, 100.0, 1),
-                with_ci(&p.bg_share, 100.0, 2),
+                interval(&p.revenue, 1.0, 0),
+                interval(&p.relative_regret, 100.0, 2),
+                interval(&p.lift_vs_baseline, 100.0, 2),
+                interval(&p.conversion_rate, 100.0, 3),
+                interval(&p.revenue_per_send, 1.0, 5),
+                interval(&p.caption_success_rate, 100.0, 1),
+                interval(&p.bg_share, 100.0, 2),
             ]
         })
         .collect();
@@ -71,10 +61,10 @@ pub fn render_calibration(s: &Summary) -> String {
         "\nincumbent over the {}-day warm-up, across replicate worlds (targets: 4.28 %, 0.013, 37 %, 3 %):\n  \
          conversion rate {} %, revenue per fan reached {}, caption success {} %, B/G share {} %\n",
         s.warmup_days,
-        with_ci(&w.conversion_rate, 100.0, 3),
-        with_ci(&w.revenue_per_send, 1.0, 5),
-        with_ci(&w.caption_success_rate, 100.0, 1),
-        with_ci(&w.bg_share, 100.0, 2),
+        interval(&w.conversion_rate, 100.0, 3),
+        interval(&w.revenue_per_send, 1.0, 5),
+        interval(&w.caption_success_rate, 100.0, 1),
+        interval(&w.bg_share, 100.0, 2),
     );
     match &s.calibration {
         Some(c) => {
