@@ -73,3 +73,18 @@ fn html_report_is_self_contained_with_headline_and_provenance() {
     let md = std::fs::read_to_string(results().join("report.md")).expect("report.md");
     assert!(md.contains("plain_ts earns") && md.contains("charts/lift.png"));
 }
+
+#[test]
+fn inventory_chart_is_drawn_only_when_a_policy_retires_captions() {
+    assert!(!results().join("charts/inventory.png").exists(), "no retirement rule in the fixture");
+    let mut s = common::small("[rules]\nrecent_use_days = 1\nretirement = true\nrest_above = 0.2\nretire_above = 0.4");
+    s.replicates = 2;
+    let run = sim::run(&s, &NoProgress).expect("run");
+    let dir = std::env::temp_dir().join(format!("eros-charts-inv-{}", std::process::id()));
+    write_results(&dir, &summary::summarize(&run), &summary::timeseries(&run)).expect("results");
+    report::write_report(&dir).expect("report");
+    let (_, _, text) = png_text(&dir.join("charts/inventory.png"));
+    assert!(text.iter().any(|(k, v)| k == "Title" && v.contains("retired")), "{text:?}");
+    let svg = std::fs::read_to_string(dir.join("charts/inventory.svg")).expect("svg");
+    assert!(svg.contains("plain_ts: retired") && svg.contains("plain_ts: resting"));
+}

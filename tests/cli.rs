@@ -126,7 +126,7 @@ fn run_writes_the_documented_files_and_a_table() {
     assert_eq!(policies.lines().count(), 1 + 4);
     let series = std::fs::read_to_string(out_dir.join("timeseries.csv")).expect("timeseries.csv");
     assert!(series.starts_with("policy,day,metric,mean,lo,hi"));
-    assert_eq!(series.lines().count(), 1 + 4 * 7 * 5);
+    assert_eq!(series.lines().count(), 1 + 4 * 7 * 8);
 }
 
 #[test]

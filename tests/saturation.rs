@@ -1,7 +1,7 @@
 //! The saturation score ranks captions by their true wear and fatigue, on simulated history
 //! where the truth is known.
 
-use eros_sim::policy::rules::Eligibility;
+use eros_sim::policy::rules::{Eligibility, Retirement};
 use eros_sim::policy::{self, PolicyContext};
 use eros_sim::scenario::{Cadence, PolicyKind, RulesParams, WorldParams};
 use eros_sim::score::conversion::{BetaPrior, Counts};
@@ -21,13 +21,14 @@ fn scores_and_truth(p: &WorldParams, days: u32, recent_use_days: u32) -> (Vec<f6
     let ctx = PolicyContext { captions: &world.captions, creators: world.creators.len() };
     let mut t = Trajectory {
         world: &world,
-        eligibility: Eligibility::new(&RulesParams { recent_use_days, urgency_cap: None }),
+        eligibility: Eligibility::new(&RulesParams { recent_use_days, urgency_cap: None, ..RulesParams::default() }),
         state: WorldState::new(&world),
         policy: policy::build(PolicyKind::Incumbent, "incumbent", &ctx),
         rng: stream(9, 0, Purpose::Policy, &[]),
         queue: FeedbackQueue::new(Cadence::Weekly),
         with_truth: false,
         next_send_id: 0,
+        retirement: Retirement::new(&world, &RulesParams::default()),
     };
     let mut sink = HistorySink::default();
     t.run(0..days, &mut sink).expect("run");

@@ -2,7 +2,7 @@
 //! urgency captions in any rolling 7 days.
 
 use eros_sim::domain::{MINUTES_PER_DAY, Trigger};
-use eros_sim::policy::rules::Eligibility;
+use eros_sim::policy::rules::{Eligibility, Retirement};
 use eros_sim::policy::{self, PolicyContext};
 use eros_sim::scenario::{Cadence, PolicyKind, RulesParams, WorldParams};
 use eros_sim::sim::feedback::FeedbackQueue;
@@ -30,13 +30,14 @@ proptest! {
         let ctx = PolicyContext { captions: &world.captions, creators: world.creators.len() };
         let mut t = Trajectory {
             world: &world,
-            eligibility: Eligibility::new(&RulesParams { recent_use_days: 1, urgency_cap: Some(cap) }),
+            eligibility: Eligibility::new(&RulesParams { recent_use_days: 1, urgency_cap: Some(cap), ..RulesParams::default() }),
             state: WorldState::new(&world),
             policy: policy::build(kind, "p", &ctx),
             rng: stream(seed, 0, Purpose::Policy, &[]),
             queue: FeedbackQueue::new(Cadence::Daily),
             with_truth: false,
             next_send_id: 0,
+            retirement: Retirement::new(&world, &RulesParams::default()),
         };
         let mut sink = HistorySink::default();
         t.run(0..days, &mut sink).expect("run");

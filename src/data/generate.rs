@@ -5,7 +5,7 @@
 
 use super::schema::{CAPTIONS_COLUMNS, DataError, PERFORMANCE_COLUMNS, SendRow, SendsWriter};
 use crate::domain::{MINUTES_PER_DAY, Minute, Trigger};
-use crate::policy::rules::Eligibility;
+use crate::policy::rules::{Eligibility, Retirement};
 use crate::policy::{self, PolicyContext};
 use crate::scenario::{PolicyKind, Scenario};
 use crate::score::conversion::{BetaPrior, Counts, RunningScores, conversion_rate};
@@ -97,6 +97,7 @@ pub fn generate(
         queue: FeedbackQueue::new(PolicyKind::Incumbent.default_cadence()),
         with_truth: false,
         next_send_id: 0,
+        retirement: Retirement::new(&world, &scenario.rules),
     };
     let mut history = HistorySink::default();
     trajectory.run(0..days, &mut history).map_err(crate::sim::SimError::from)?;

@@ -431,12 +431,87 @@ fn kpi_cards(dir: &Path, r: &Results) -> Result<ChartInfo, ReportError> {
     Ok(info)
 }
 
+/// Captions retired (solid) and resting (dashed) over time, for the policies that run under
+/// the retirement rule; `None` when no policy retired or rested anything.
+fn inventory(dir: &Path, r: &Results) -> Result<Option<ChartInfo>, ReportError> {
+    let s = &r.summary;
+    let rows: Vec<(usize, String, DailySeries, DailySeries)> = s
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i, p.name.clone(), r.daily(&p.name, "inventory_retired"), r.daily(&p.name, "inventory_resting")))
+        .filter(|(_, _, ret, rest)| ret.iter().chain(rest).any(|d| d.1 > 0.0))
+        .collect();
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let info = ChartInfo {
+        stem: "inventory".into(),
+        title: "Captions retired (solid) and resting (dashed) by the retirement rule".into(),
+        series: rows.iter().map(|(_, n, _, _)| n.clone()).collect(),
+        caption: "How many captions the retirement rule has taken out of the banks, day by day (mean over \
+                  replicates): retired ones for good, resting ones for 30 days."
+            .into(),
+    };
+    let max_y = rows.iter().flat_map(|(_, _, a, b)| a.iter().chain(b).map(|d| d.1)).fold(1.0, f64::max);
+    render!(dir, &info, (1000, 560), |root| {
+        root.fill(&WHITE).map_err(e)?;
+        let mut chart = ChartBuilder::on(root)
+            .caption(&info.title, ("sans-serif", 20))
+            .margin(16)
+            .x_label_area_size(50)
+            .y_label_area_size(80)
+            .build_cartesian_2d(1f64..f64::from(s.days.max(2)), 0f64..max_y * 1.05)
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .x_desc("days since deployment")
+            .y_desc("captions (all creators)")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .label_style(("sans-serif", 14))
+            .draw()
+            .map_err(e)?;
+        for (i, name, retired, resting) in &rows {
+            let color = PALETTE[i % PALETTE.len()];
+            chart
+                .draw_series(LineSeries::new(retired.iter().map(|d| (f64::from(d.0), d.1)), color.stroke_width(3)))
+                .map_err(e)?
+                .label(format!("{name}: retired"))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3)));
+            chart
+                .draw_series(DashedLineSeries::new(
+                    resting.iter().map(|d| (f64::from(d.0), d.1)),
+                    8,
+                    5,
+                    color.stroke_width(2),
+                ))
+                .map_err(e)?
+                .label(format!("{name}: resting"))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y)], color.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .label_font(("sans-serif", 14))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(e)?;
+        Ok(())
+    })?;
+    Ok(Some(info))
+}
+
 /// Draws every chart the results support into `dir/charts/` and returns what was drawn, in
-/// report order. Inventory, saturation and segment charts join when runs record them.
+/// report order. The inventory chart is drawn when a policy ran under the retirement rule;
+/// saturation-histogram and segment charts join when runs record them.
 pub fn draw_all(dir: &Path, r: &Results) -> Result<Vec<ChartInfo>, ReportError> {
     let charts = charts_dir(dir);
     std::fs::create_dir_all(&charts).map_err(|source| ReportError::Io { path: charts.clone(), source })?;
-    Ok(vec![cumulative_regret(&charts, r)?, lift_forest(&charts, r)?, kpi_cards(&charts, r)?])
+    let mut drawn = vec![cumulative_regret(&charts, r)?, lift_forest(&charts, r)?, kpi_cards(&charts, r)?];
+    drawn.extend(inventory(&charts, r)?);
+    Ok(drawn)
 }
 
 /// `dir/charts`.

@@ -285,6 +285,10 @@ fn validate(s: &Scenario, text: &str, file: &Path) -> Result<(), ScenarioError> 
     int_in("defects.anomaly_days", s.defects.anomaly_days, 1, 3650)?;
     int_in("defects.stale_hours", s.defects.stale_hours, 0, 100_000)?;
 
+    real("rules.retire_above", s.rules.retire_above, 0.0, 1.0)?;
+    real("rules.rest_above", s.rules.rest_above, 0.0, 1.0)?;
+    ordered("rules.retire_above", s.rules.rest_above, s.rules.retire_above, "rules.rest_above")?;
+
     if s.policies.is_empty() {
         return Err(invalid("policies", "[]".into(), "at least one policy"));
     }

@@ -164,6 +164,9 @@ pub struct PolicySpec {
     /// Overrides the scenario's `rules.urgency_cap` for this policy: a number K, or `"none"`.
     #[serde(default)]
     pub urgency_cap: Option<CapSetting>,
+    /// Overrides the scenario's `rules.retirement` for this policy.
+    #[serde(default)]
+    pub retirement: Option<bool>,
 }
 
 /// An urgency-cap override: at most K urgency captions per cohort per 7 days, or no cap.
@@ -202,7 +205,14 @@ pub enum FeedbackData {
 impl PolicySpec {
     /// A spec with the kind's defaults.
     pub fn named(name: &str) -> Self {
-        Self { name: name.to_string(), kind: None, feedback: None, data: FeedbackData::Clean, urgency_cap: None }
+        Self {
+            name: name.to_string(),
+            kind: None,
+            feedback: None,
+            data: FeedbackData::Clean,
+            urgency_cap: None,
+            retirement: None,
+        }
     }
     /// The resolved kind (validation guarantees it exists for a loaded scenario).
     pub fn resolved_kind(&self) -> Option<PolicyKind> {
@@ -213,13 +223,13 @@ impl PolicySpec {
         self.feedback.or_else(|| self.resolved_kind().map(PolicyKind::default_cadence))
     }
 
-    /// The rules this policy runs under: the scenario's, with its urgency-cap override.
+    /// The rules this policy runs under: the scenario's, with its overrides.
     pub fn rules(&self, scenario: &RulesParams) -> RulesParams {
         let urgency_cap = match &self.urgency_cap {
             Some(setting) => setting.cap().unwrap_or(scenario.urgency_cap),
             None => scenario.urgency_cap,
         };
-        RulesParams { urgency_cap, ..scenario.clone() }
+        RulesParams { urgency_cap, retirement: self.retirement.unwrap_or(scenario.retirement), ..scenario.clone() }
     }
 }
 
@@ -416,11 +426,26 @@ pub struct RulesParams {
     pub recent_use_days: u32,
     /// At most this many urgency captions per cohort per rolling 7 days (absent = no cap).
     pub urgency_cap: Option<u32>,
+    /// Retire and rest captions by saturation score (DESIGN.md §5).
+    pub retirement: bool,
+    /// Saturation score above which a caption is retired.
+    pub retire_above: f64,
+    /// Saturation score above which (up to `retire_above`) a caption is rested.
+    pub rest_above: f64,
+    /// Days a rested caption is withheld.
+    pub rest_days: u32,
 }
 
 impl Default for RulesParams {
     fn default() -> Self {
-        Self { recent_use_days: 7, urgency_cap: None }
+        Self {
+            recent_use_days: 7,
+            urgency_cap: None,
+            retirement: false,
+            retire_above: 0.7,
+            rest_above: 0.5,
+            rest_days: 30,
+        }
     }
 }
 

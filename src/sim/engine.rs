@@ -2,7 +2,7 @@ use super::feedback::{FeedbackDefects, FeedbackQueue};
 use super::metrics::{PolicyTally, ReplicateMetrics};
 use super::trajectory::{HistorySink, IneligibleChoice, Trajectory};
 use crate::domain::Outcome;
-use crate::policy::rules::Eligibility;
+use crate::policy::rules::{Eligibility, Retirement};
 use crate::policy::{self, PolicyContext};
 use crate::scenario::{Cadence, FeedbackData, PolicyKind, RulesParams, Scenario, WorldParams};
 use crate::sim::kpi::Kpis;
@@ -66,6 +66,7 @@ pub fn warm_up(world: &World, scenario: &Scenario) -> Result<(WorldState, Vec<Ou
         queue: FeedbackQueue::new(PolicyKind::Incumbent.default_cadence()),
         with_truth: false,
         next_send_id: 0,
+        retirement: Retirement::new(world, &scenario.rules),
     };
     let mut history = HistorySink::default();
     trajectory.run(0..scenario.warmup_days, &mut history)?;
@@ -152,6 +153,8 @@ pub fn run_replicate(
                 }
             }
             let mut tally = PolicyTally::new(&world, scenario.warmup_days, scenario.days, &state);
+            let mut retirement = Retirement::new(&world, rules);
+            retirement.replay(&history);
             let mut trajectory = Trajectory {
                 world: &world,
                 eligibility: Eligibility::new(rules),
@@ -161,10 +164,11 @@ pub fn run_replicate(
                 queue: FeedbackQueue::new(*cadence).with_defects(defects),
                 with_truth: true,
                 next_send_id: history.last().map_or(0, |o| o.send_id + 1),
+                retirement,
             };
             trajectory.run(scenario.warmup_days..total_days, &mut tally)?;
             progress.advance(1);
-            Ok(tally.finish())
+            Ok(tally.finish(trajectory.retirement.average_saturation(&world, &trajectory.state)))
         })
         .collect::<Result<Vec<_>, SimError>>()?;
     Ok(ReplicateResult {

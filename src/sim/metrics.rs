@@ -21,6 +21,8 @@ pub struct DailyTally {
     pub conversions: f64,
     /// Fans reached.
     pub reach: f64,
+    /// Captions in the bank at the end of the day: active, resting, retired.
+    pub inventory: [f64; 3],
 }
 
 /// Tallies one trajectory over the horizon.
@@ -52,8 +54,8 @@ impl<'w> PolicyTally<'w> {
         }
     }
 
-    /// The replicate's metrics.
-    pub fn finish(self) -> ReplicateMetrics {
+    /// The replicate's metrics, given the bank's average saturation at the end.
+    pub fn finish(self, average_saturation: f64) -> ReplicateMetrics {
         let world = self.world;
         let days = self.daily.len() as f64;
         let sum = |f: fn(&DailyTally) -> f64| self.daily.iter().map(f).sum::<f64>();
@@ -76,6 +78,7 @@ impl<'w> PolicyTally<'w> {
             )
             .unwrap_or(f64::NAN),
             churned_fans: churned_end - self.churned_at_start,
+            average_saturation,
             inventory,
             daily: self.daily,
         }
@@ -105,6 +108,9 @@ impl SendSink for PolicyTally<'_> {
     fn end_of_day(&mut self, day: u32, state: &WorldState) {
         let churned = state.churned.iter().sum();
         let inventory = inventory_at(self.world, state, Minute::start_of_day(day + 1));
+        if let Some(d) = self.daily.get_mut((day - self.start_day) as usize) {
+            d.inventory = inventory.map(|n| n as f64);
+        }
         self.last_state = Some((churned, inventory));
     }
 }
@@ -146,6 +152,8 @@ pub struct ReplicateMetrics {
     pub urgency_conversion_rate: f64,
     /// Fans lost to churn over the horizon.
     pub churned_fans: f64,
+    /// Mean saturation score of the active captions that were sent, at the end.
+    pub average_saturation: f64,
     /// Captions active / resting / retired at the end.
     pub inventory: [u64; 3],
     /// Daily series.

@@ -83,6 +83,15 @@ pub struct PolicySummary {
     pub churned_fans: Interval,
     /// Active captions at the end of the horizon.
     pub active_captions: Interval,
+    /// Resting captions at the end of the horizon.
+    #[serde(default = "undefined")]
+    pub resting_captions: Interval,
+    /// Retired captions at the end of the horizon.
+    #[serde(default = "undefined")]
+    pub retired_captions: Interval,
+    /// Mean saturation score of the active captions that were sent, at the end (fraction).
+    #[serde(default = "undefined")]
+    pub average_saturation: Interval,
     /// Slot-level sends over the horizon.
     pub sends: Interval,
 }
@@ -192,6 +201,9 @@ pub fn summarize(run: &RunResult) -> Summary {
                 urgency_conversion_rate: across(run, p, |m| m.urgency_conversion_rate),
                 churned_fans: across(run, p, |m| m.churned_fans),
                 active_captions: across(run, p, |m| m.inventory[0] as f64),
+                resting_captions: across(run, p, |m| m.inventory[1] as f64),
+                retired_captions: across(run, p, |m| m.inventory[2] as f64),
+                average_saturation: across(run, p, |m| m.average_saturation),
                 sends: across(run, p, |m| m.kpis.sends as f64),
             }
         })
@@ -214,14 +226,18 @@ pub fn summarize(run: &RunResult) -> Summary {
 }
 
 /// Daily metrics of the series, by name: expected revenue, regret, cumulative regret,
-/// conversion rate and revenue per fan reached of each day.
+/// conversion rate and revenue per fan reached of each day, and the inventory by status at
+/// the end of each day.
 type DailyMetric = fn(&DailyTally, f64) -> f64;
-const SERIES: [(&str, DailyMetric); 5] = [
+const SERIES: [(&str, DailyMetric); 8] = [
     ("revenue", |d, _| d.expected_revenue),
     ("regret", |d, _| d.oracle_revenue - d.expected_revenue),
     ("cumulative_regret", |_, cum| cum),
     ("conversion_rate", |d, _| if d.reach > 0.0 { d.conversions / d.reach } else { f64::NAN }),
     ("revenue_per_send", |d, _| if d.reach > 0.0 { d.revenue / d.reach } else { f64::NAN }),
+    ("inventory_active", |d, _| d.inventory[0]),
+    ("inventory_resting", |d, _| d.inventory[1]),
+    ("inventory_retired", |d, _| d.inventory[2]),
 ];
 
 /// The daily series of every policy with intervals across replicates.

@@ -3,7 +3,7 @@
 
 use super::feedback::FeedbackQueue;
 use crate::domain::{CaptionId, CreatorId, Minute, Outcome};
-use crate::policy::rules::Eligibility;
+use crate::policy::rules::{Eligibility, Retirement};
 use crate::policy::{Decision, Policy, PolicyRng};
 use crate::world::outcome::draw_conversions;
 use crate::world::{World, WorldState};
@@ -79,6 +79,8 @@ pub struct Trajectory<'a> {
     pub with_truth: bool,
     /// Next slot-level send id.
     pub next_send_id: u64,
+    /// Saturation tracking and the retirement rule.
+    pub retirement: Retirement,
 }
 
 impl Trajectory<'_> {
@@ -92,6 +94,7 @@ impl Trajectory<'_> {
         let mut rows = Vec::with_capacity(k);
         for day in days {
             self.state.advance_to_day(world, day);
+            self.retirement.review(world, &mut self.state, day);
             let mut slots: Vec<(Minute, CreatorId)> = (0..world.creators.len() as CreatorId)
                 .flat_map(|c| world.slots(c, day).into_iter().map(move |t| (t, c)))
                 .collect();
@@ -150,6 +153,7 @@ impl Trajectory<'_> {
                 }
                 self.next_send_id += 1;
                 self.state.record_send(world, caption, &all_cohorts, at);
+                self.retirement.record(caption, creator, &rows);
                 self.queue.push(&rows);
                 sink.record(&SlotRecord {
                     creator,

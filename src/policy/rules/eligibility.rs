@@ -74,7 +74,7 @@ mod tests {
     fn recently_used_and_future_captions_are_not_eligible() {
         let w = world();
         let mut s = WorldState::new(&w);
-        let rules = Eligibility::new(&RulesParams { recent_use_days: 2, urgency_cap: None });
+        let rules = Eligibility::new(&RulesParams { recent_use_days: 2, ..RulesParams::default() });
         let now = Minute(MINUTES_PER_DAY);
         let mut out = Vec::new();
         rules.collect(&w, &s, 0, now, &mut out);
@@ -91,7 +91,8 @@ mod tests {
     fn urgency_cap_removes_urgency_captions_once_reached() {
         let w = world();
         let mut s = WorldState::new(&w);
-        let rules = Eligibility::new(&RulesParams { recent_use_days: 0, urgency_cap: Some(1) });
+        let rules =
+            Eligibility::new(&RulesParams { recent_use_days: 0, urgency_cap: Some(1), ..RulesParams::default() });
         let now = Minute(60);
         let mut out = Vec::new();
         rules.collect(&w, &s, 0, now, &mut out);
