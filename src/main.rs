@@ -78,6 +78,14 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Segment the creators of a history folder and print the leaderboard.
+    Segment {
+        /// Folder with sends.csv and captions.csv.
+        dir: PathBuf,
+        /// Where to write creator_segments.csv (default: DIR/creator_segments.csv).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Draw charts and write report.html / report.md for a results folder.
     Report {
         /// Folder written by `eros-sim run`.
@@ -235,6 +243,14 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 "performance_tracking.csv rebuilt with {} rows; changes in changes.csv, quarantined rows in quarantine.csv",
                 r.performance_rows
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Segment { dir, out } => {
+            let s = data::segment::segment(&dir).map_err(DataInput)?;
+            let path = out.unwrap_or_else(|| dir.join("creator_segments.csv"));
+            data::segment::write_segments(&path, &s).map_err(DataInput)?;
+            print!("{}", data::segment::render_leaderboard(&s));
+            println!("wrote {}", path.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Report { results } => {

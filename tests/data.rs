@@ -118,3 +118,18 @@ fn repair_fixes_every_defect_reconciles_and_is_idempotent() {
 fn repair_refuses_to_write_over_its_input() {
     assert!(repair::repair(history(), history()).is_err());
 }
+
+#[test]
+fn segments_follow_the_true_creator_effects() {
+    let s = eros_sim::data::segment::segment(history()).expect("segment");
+    assert_eq!(s.creators.len(), 8);
+    let rho = s.truth_correlation.expect("generate writes creators_truth.csv");
+    eprintln!("Spearman ρ (revenue per fan vs true creator effect, 8 creators): {rho:.3}");
+    assert!(rho > 0.5, "{rho}");
+    let elite = s.creators.iter().filter(|c| c.performance_tier == "Elite").count();
+    assert_eq!(elite, 2, "a quarter of the creators are Elite");
+    assert!(s.creators.windows(2).all(|w| w[0].revenue_per_fan >= w[1].revenue_per_fan), "leaderboard order");
+    let path = history().with_extension("segments.csv");
+    eros_sim::data::segment::write_segments(&path, &s).expect("write");
+    assert_eq!(std::fs::read_to_string(&path).expect("read").lines().count(), 9);
+}

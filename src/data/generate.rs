@@ -262,6 +262,7 @@ pub fn generate(
     }
     w.finish()?;
     write_captions(&world, &out.join("captions.csv"), days)?;
+    write_creator_truth(&world, &out.join("creators_truth.csv"))?;
     let perf_path = out.join("performance_tracking.csv");
     let mut perf = csv::Writer::from_path(&perf_path).map_err(|e| csv_err(&perf_path, e))?;
     perf.write_record(PERFORMANCE_COLUMNS).map_err(|e| csv_err(&perf_path, e))?;
@@ -349,6 +350,19 @@ fn write_captions(world: &World, path: &Path, days: u32) -> Result<(), DataError
             "active".to_string(),
         ])
         .map_err(|e| csv_err(path, e))?;
+    }
+    w.flush().map_err(io(path))
+}
+
+/// Writes `creators_truth.csv`: each creator's true effect `u_i` and initial audience (ground
+/// truth for checking segmentation, like `defects.csv` for the audit).
+fn write_creator_truth(world: &World, path: &Path) -> Result<(), DataError> {
+    let mut w = csv::Writer::from_path(path).map_err(|e| csv_err(path, e))?;
+    w.write_record(["creator_id", "effect", "fans"]).map_err(|e| csv_err(path, e))?;
+    for (i, c) in world.creators.iter().enumerate() {
+        let fans: f64 = c.initial_audience.iter().sum();
+        w.write_record([i.to_string(), c.effect.to_string(), fans.round().to_string()])
+            .map_err(|e| csv_err(path, e))?;
     }
     w.flush().map_err(io(path))
 }
