@@ -13,6 +13,7 @@ use super::results::Results;
 use crate::scenario::PolicyKind;
 use crate::stats::Interval;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 use std::path::{Path, PathBuf};
@@ -129,6 +130,52 @@ fn padded(lo: f64, hi: f64) -> (f64, f64) {
 
 type DailySeries = Vec<(u32, f64, Option<f64>, Option<f64>)>;
 
+/// A chart over the days of the horizon.
+type DayChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A day-by-day chart on `area`: days since deployment on x, `y_desc` from 0 to `max_y` on y,
+/// mesh and labels drawn.
+fn day_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: (&str, u32),
+    days: u32,
+    max_y: f64,
+    y_desc: &str,
+) -> Result<DayChart<'a, DB>, String> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(title.0, ("sans-serif", title.1))
+        .margin(14)
+        .x_label_area_size(48)
+        .y_label_area_size(95)
+        .build_cartesian_2d(1f64..f64::from(days.max(2)), 0f64..max_y * 1.05)
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .x_desc("days since deployment")
+        .y_desc(y_desc)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .label_style(("sans-serif", 13))
+        .draw()
+        .map_err(e)?;
+    Ok(chart)
+}
+
+/// The legend of a chart, boxed, at `position`.
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut DayChart<'a, DB>,
+    position: SeriesLabelPosition,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(("sans-serif", 14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(e)
+}
+
 /// Draws the cumulative-regret lines with bands of `series` (index into the palette kept
 /// from the full policy list) on `area`.
 fn regret_panel<DB: DrawingBackend>(
@@ -138,22 +185,7 @@ fn regret_panel<DB: DrawingBackend>(
     series: &[(usize, String, DailySeries)],
 ) -> Result<(), String> {
     let max_y = series.iter().flat_map(|(_, _, v)| v.iter().map(|p| p.3.unwrap_or(p.1))).fold(0.0, f64::max).max(1.0);
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, ("sans-serif", 17))
-        .margin(12)
-        .x_label_area_size(45)
-        .y_label_area_size(95)
-        .build_cartesian_2d(1f64..f64::from(days.max(2)), 0f64..max_y * 1.05)
-        .map_err(e)?;
-    chart
-        .configure_mesh()
-        .x_desc("days since deployment")
-        .y_desc("cumulative regret (seed revenue units)")
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .label_style(("sans-serif", 13))
-        .draw()
-        .map_err(e)?;
+    let mut chart = day_chart(area, (title, 17), days, max_y, "cumulative regret (seed revenue units)")?;
     for (i, name, v) in series {
         let color = PALETTE[i % PALETTE.len()];
         let band: Vec<(f64, f64)> = v
@@ -168,15 +200,7 @@ fn regret_panel<DB: DrawingBackend>(
             .label(name.as_str())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(("sans-serif", 14))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(e)?;
-    Ok(())
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)
 }
 
 /// Cumulative regret per policy over the horizon, with 95 % bands: every policy on the left,
@@ -456,22 +480,7 @@ fn inventory(dir: &Path, r: &Results) -> Result<Option<ChartInfo>, ReportError> 
     let max_y = rows.iter().flat_map(|(_, _, a, b)| a.iter().chain(b).map(|d| d.1)).fold(1.0, f64::max);
     render!(dir, &info, (1000, 560), |root| {
         root.fill(&WHITE).map_err(e)?;
-        let mut chart = ChartBuilder::on(root)
-            .caption(&info.title, ("sans-serif", 20))
-            .margin(16)
-            .x_label_area_size(50)
-            .y_label_area_size(80)
-            .build_cartesian_2d(1f64..f64::from(s.days.max(2)), 0f64..max_y * 1.05)
-            .map_err(e)?;
-        chart
-            .configure_mesh()
-            .x_desc("days since deployment")
-            .y_desc("captions (all creators)")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .label_style(("sans-serif", 14))
-            .draw()
-            .map_err(e)?;
+        let mut chart = day_chart(root, (&info.title, 20), s.days, max_y, "captions (all creators)")?;
         for (i, name, retired, resting) in &rows {
             let color = PALETTE[i % PALETTE.len()];
             chart
@@ -490,15 +499,7 @@ fn inventory(dir: &Path, r: &Results) -> Result<Option<ChartInfo>, ReportError> 
                 .label(format!("{name}: resting"))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y)], color.stroke_width(2)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(("sans-serif", 14))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(e)?;
-        Ok(())
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
     })?;
     Ok(Some(info))
 }

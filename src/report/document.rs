@@ -3,26 +3,26 @@
 
 use super::ReportError;
 use super::charts::{self, ChartInfo};
-use super::format::interval;
+use super::format::{interval, signed};
 use super::results::{Results, read_results};
 use crate::scenario::PolicyKind;
 use crate::sim::summary::{PolicySummary, Summary};
 use crate::stats::Interval;
 use std::path::{Path, PathBuf};
 
-/// `x` rounded to one decimal, with −0 shown as 0 (so "−0.0 %" never appears).
-fn z(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0 + 0.0
-}
-
 /// A fraction as a signed percentage with one decimal and its interval.
 fn pct(i: &Interval) -> String {
     match (i.mean.is_finite(), i.lo, i.hi) {
         (false, ..) => "n/a".into(),
         (true, Some(lo), Some(hi)) => {
-            format!("{:+.1} % (95 % CI {:+.1} to {:+.1} %)", z(i.mean * 100.0), z(lo * 100.0), z(hi * 100.0))
+            format!(
+                "{} % (95 % CI {} to {} %)",
+                signed(i.mean * 100.0, 1),
+                signed(lo * 100.0, 1),
+                signed(hi * 100.0, 1)
+            )
         }
-        (true, ..) => format!("{:+.1} %", z(i.mean * 100.0)),
+        (true, ..) => format!("{} %", signed(i.mean * 100.0, 1)),
     }
 }
 

@@ -36,7 +36,8 @@ pub struct PolicyTally<'w> {
     /// Conversions and reach of urgency rows.
     urgency_counts: (f64, f64),
     churned_at_start: f64,
-    last_state: Option<(f64, [u64; 3])>,
+    /// Fans churned so far, as of the last day closed.
+    churned_end: f64,
 }
 
 impl<'w> PolicyTally<'w> {
@@ -50,7 +51,7 @@ impl<'w> PolicyTally<'w> {
             urgency_rows: 0,
             urgency_counts: (0.0, 0.0),
             churned_at_start: state.churned.iter().sum(),
-            last_state: None,
+            churned_end: state.churned.iter().sum(),
         }
     }
 
@@ -62,7 +63,7 @@ impl<'w> PolicyTally<'w> {
         let revenue = sum(|d| d.expected_revenue);
         let oracle = sum(|d| d.oracle_revenue);
         let regret = oracle - revenue;
-        let (churned_end, inventory) = self.last_state.unwrap_or((self.churned_at_start, [0; 3]));
+        let inventory = self.daily.last().map_or([0; 3], |d| d.inventory.map(|n| n as u64));
         let cohort_weeks = world.creators.len() as f64 * world.cohort_count() as f64 * days / 7.0;
         ReplicateMetrics {
             revenue,
@@ -77,7 +78,7 @@ impl<'w> PolicyTally<'w> {
                 self.urgency_counts.1,
             )
             .unwrap_or(f64::NAN),
-            churned_fans: churned_end - self.churned_at_start,
+            churned_fans: self.churned_end - self.churned_at_start,
             average_saturation,
             inventory,
             daily: self.daily,
@@ -106,12 +107,11 @@ impl SendSink for PolicyTally<'_> {
     }
 
     fn end_of_day(&mut self, day: u32, state: &WorldState) {
-        let churned = state.churned.iter().sum();
+        self.churned_end = state.churned.iter().sum();
         let inventory = inventory_at(self.world, state, Minute::start_of_day(day + 1));
         if let Some(d) = self.daily.get_mut((day - self.start_day) as usize) {
             d.inventory = inventory.map(|n| n as f64);
         }
-        self.last_state = Some((churned, inventory));
     }
 }
 

@@ -20,7 +20,8 @@
 //! calibration stream (never the replicates' worlds) and fits all four: the population of
 //! worlds then reproduces the seed's baselines on average. Worlds differ in who the big
 //! creators are, so one world's conversion rate scatters around the pooled one by about
-//! ±0.45 pp (sd; the seed allows ±0.15 pp) and its success rate by about ±7 pp.
+//! ±0.45 pp (sd over six worlds at a common μ, measured with `quality_sd` 0.4; the seed allows
+//! ±0.15 pp) and its success rate by about ±6 pp (sd over the 16 baseline replicates).
 //! [`calibrate_world`] therefore refits the two scales, μ and the price multiplier, on each
 //! replicate's own warm-up, so every replicate matches the seed's conversion rate and revenue
 //! per send; the shape parameters (κ, B/G fraction) stay at their pooled values, so success
