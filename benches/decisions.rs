@@ -1,5 +1,6 @@
-//! Decisions per second of the Thompson-sampling learner at 50, 300 and 2,000 eligible
-//! captions. `warm`: every eligible caption was sent once to 4,000 fans (the approximate
+//! Decisions per second of the learning policies (plain, contextual, segmented and
+//! personalised Thompson sampling) at 50, 300 and 2,000 eligible captions; a personalised
+//! decision picks a caption for each of the 4 cohorts. `warm`: every eligible caption was sent once to 4,000 fans (the approximate
 //! draw). `cold`: the eligible captions were never sent, their posterior is the fitted
 //! empirical-Bayes prior (α ≈ 8, β ≈ 150: the exact gamma draw). Throughput is in eligible
 //! captions scored.
@@ -7,7 +8,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use eros_sim::domain::{Minute, Outcome};
 use eros_sim::policy::{self, Decision, PolicyContext};
-use eros_sim::scenario::{PolicyKind, WorldParams};
+use eros_sim::scenario::{PolicyKind, PolicySettings, WorldParams};
 use eros_sim::streams::{Purpose, stream};
 use eros_sim::world::World;
 use eros_sim::world::response::ExpectedRate;
@@ -48,9 +49,9 @@ fn bench(c: &mut Criterion, kind: PolicyKind, label: &str) {
     for n in [50u32, 300, 2000] {
         let w = world(2 * n);
         let eligible: Vec<u32> = (0..n).collect();
-        let ctx = PolicyContext { captions: &w.captions, creators: 1 };
+        let ctx = PolicyContext::of(&w);
         for warm in [true, false] {
-            let mut p = policy::build(kind, label, &ctx);
+            let mut p = policy::build(kind, label, &ctx, &PolicySettings::default());
             // Warm: the eligible half has data. Cold: only the other half has data, which
             // fits the prior the eligible captions draw from.
             p.observe(&feedback(&w, if warm { 0..2 * n } else { n..2 * n }));
@@ -59,7 +60,15 @@ fn bench(c: &mut Criterion, kind: PolicyKind, label: &str) {
             let id = BenchmarkId::new(if warm { "warm" } else { "cold" }, n);
             group.bench_with_input(id, &eligible, |b, eligible| {
                 let d = Decision { creator: 0, at: Minute(120), eligible, expected_revenue: None };
-                b.iter(|| black_box(p.choose(black_box(&d), &mut rng)));
+                if p.personalizes() {
+                    let mut out = [0; 4];
+                    b.iter(|| {
+                        p.choose_per_cohort(black_box(&d), &mut rng, &mut out);
+                        black_box(out)
+                    });
+                } else {
+                    b.iter(|| black_box(p.choose(black_box(&d), &mut rng)));
+                }
             });
         }
     }
@@ -68,6 +77,9 @@ fn bench(c: &mut Criterion, kind: PolicyKind, label: &str) {
 
 fn decisions(c: &mut Criterion) {
     bench(c, PolicyKind::PlainTs, "plain_ts");
+    bench(c, PolicyKind::ContextualTs, "contextual_ts");
+    bench(c, PolicyKind::SegmentedTs, "segmented_ts");
+    bench(c, PolicyKind::PersonalizedTs, "personalized_ts");
 }
 
 criterion_group!(benches, decisions);

@@ -3,7 +3,7 @@
 
 use eros_sim::policy::rules::{Eligibility, Retirement};
 use eros_sim::policy::{self, PolicyContext};
-use eros_sim::scenario::{Cadence, PolicyKind, RulesParams, WorldParams};
+use eros_sim::scenario::{PolicySettings, Cadence, PolicyKind, RulesParams, WorldParams};
 use eros_sim::score::conversion::{BetaPrior, Counts};
 use eros_sim::score::saturation::{WINDOW_SENDS, saturation, spearman};
 use eros_sim::sim::feedback::FeedbackQueue;
@@ -18,12 +18,12 @@ use std::sync::Arc;
 /// history of `days` under the incumbent.
 fn scores_and_truth(p: &WorldParams, days: u32, recent_use_days: u32) -> (Vec<f64>, Vec<f64>) {
     let world = World::generate(p, 9, 0, Purpose::World, days, Arc::new(ExpectedRate::new(p.overdispersion_sd)));
-    let ctx = PolicyContext { captions: &world.captions, creators: world.creators.len() };
+    let ctx = PolicyContext::of(&world);
     let mut t = Trajectory {
         world: &world,
         eligibility: Eligibility::new(&RulesParams { recent_use_days, urgency_cap: None, ..RulesParams::default() }),
         state: WorldState::new(&world),
-        policy: policy::build(PolicyKind::Incumbent, "incumbent", &ctx),
+        policy: policy::build(PolicyKind::Incumbent, "incumbent", &ctx, &PolicySettings::default()),
         rng: stream(9, 0, Purpose::Policy, &[]),
         queue: FeedbackQueue::new(Cadence::Weekly),
         with_truth: false,

@@ -4,7 +4,7 @@
 use eros_sim::domain::{MINUTES_PER_DAY, Trigger};
 use eros_sim::policy::rules::{Eligibility, Retirement};
 use eros_sim::policy::{self, PolicyContext};
-use eros_sim::scenario::{Cadence, PolicyKind, RulesParams, WorldParams};
+use eros_sim::scenario::{PolicySettings, Cadence, PolicyKind, RulesParams, WorldParams};
 use eros_sim::sim::feedback::FeedbackQueue;
 use eros_sim::sim::trajectory::{HistorySink, Trajectory};
 use eros_sim::streams::{Purpose, stream};
@@ -27,12 +27,12 @@ proptest! {
         let p = WorldParams { creators: 3, bank_min: 40, bank_max: 60, trigger_probability: 0.5, ..WorldParams::default() };
         let days = 21;
         let world = World::generate(&p, seed, 0, Purpose::World, days, Arc::new(ExpectedRate::new(p.overdispersion_sd)));
-        let ctx = PolicyContext { captions: &world.captions, creators: world.creators.len() };
+        let ctx = PolicyContext::of(&world);
         let mut t = Trajectory {
             world: &world,
             eligibility: Eligibility::new(&RulesParams { recent_use_days: 1, urgency_cap: Some(cap), ..RulesParams::default() }),
             state: WorldState::new(&world),
-            policy: policy::build(kind, "p", &ctx),
+            policy: policy::build(kind, "p", &ctx, &PolicySettings::default()),
             rng: stream(seed, 0, Purpose::Policy, &[]),
             queue: FeedbackQueue::new(Cadence::Daily),
             with_truth: false,

@@ -7,7 +7,7 @@ use super::schema::{CAPTIONS_COLUMNS, DataError, PERFORMANCE_COLUMNS, SendRow, S
 use crate::domain::{MINUTES_PER_DAY, Minute, Trigger};
 use crate::policy::rules::{Eligibility, Retirement};
 use crate::policy::{self, PolicyContext};
-use crate::scenario::{PolicyKind, Scenario};
+use crate::scenario::{PolicyKind, PolicySettings, Scenario};
 use crate::score::conversion::{BetaPrior, Counts, RunningScores, conversion_rate};
 use crate::sim::feedback::FeedbackQueue;
 use crate::sim::trajectory::{HistorySink, Trajectory};
@@ -87,12 +87,12 @@ pub fn generate(
 ) -> Result<GenerateReport, DataError> {
     std::fs::create_dir_all(out).map_err(io(out))?;
     let world = history_world(scenario, days, progress)?;
-    let ctx = PolicyContext { captions: &world.captions, creators: world.creators.len() };
+    let ctx = PolicyContext::of(&world);
     let mut trajectory = Trajectory {
         world: &world,
         eligibility: Eligibility::new(&scenario.rules),
         state: WorldState::new(&world),
-        policy: policy::build(PolicyKind::Incumbent, "incumbent", &ctx),
+        policy: policy::build(PolicyKind::Incumbent, "incumbent", &ctx, &PolicySettings::default()),
         rng: stream(scenario.seed, 0, Purpose::Policy, &[Purpose::Defects as u64, hash_str("history")]),
         queue: FeedbackQueue::new(PolicyKind::Incumbent.default_cadence()),
         with_truth: false,

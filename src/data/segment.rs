@@ -14,6 +14,7 @@
 //! correlation between revenue per fan and the true effect is reported.
 
 use super::schema::{DataError, SendsReader};
+use crate::domain::{Tier, quantile_ranks};
 use crate::score::saturation::spearman;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -85,17 +86,6 @@ fn tiers(path: &Path) -> Result<HashMap<u32, String>, DataError> {
     Ok(out)
 }
 
-/// Rank of each value among `v` as a fraction in [0, 1) (0 = smallest).
-fn quantile_ranks(v: &[f64]) -> Vec<f64> {
-    let mut idx: Vec<usize> = (0..v.len()).collect();
-    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
-    let mut r = vec![0.0; v.len()];
-    for (rank, i) in idx.into_iter().enumerate() {
-        r[i] = rank as f64 / v.len() as f64;
-    }
-    r
-}
-
 /// Segments the creators of the history in `dir` (see module docs).
 pub fn segment(dir: &Path) -> Result<Segmentation, DataError> {
     let tier_of = tiers(&dir.join("captions.csv"))?;
@@ -142,12 +132,7 @@ pub fn segment(dir: &Path) -> Result<Segmentation, DataError> {
                 creator_id: i,
                 sends,
                 revenue_per_fan: rpf[k],
-                performance_tier: match q_rpf[k] {
-                    q if q >= 0.75 => "Elite",
-                    q if q >= 0.5 => "High",
-                    q if q >= 0.25 => "Mid",
-                    _ => "Developing",
-                },
+                performance_tier: Tier::from_rank(q_rpf[k]).name(),
                 premium_share,
                 content_style: if premium_share >= 0.4 {
                     "Premium"

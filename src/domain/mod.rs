@@ -6,12 +6,14 @@
 mod caption;
 mod cohort;
 mod creator;
+mod segment;
 mod send;
 mod time;
 
 pub use caption::{Caption, CaptionStatus, Category, PriceTier, Trigger, Triggers};
 pub use cohort::CohortKind;
 pub use creator::Creator;
+pub use segment::{PerTier, Tier, quantile_ranks};
 pub use send::Outcome;
 pub use time::{MINUTES_PER_DAY, Minute};
 

@@ -4,19 +4,28 @@
 //! Not here: the world's truth (`world`) or the loop that asks policies and delivers
 //! feedback (`sim`).
 
+mod arms;
 mod beta_ts;
+mod contextual_ts;
 mod oracle;
+mod personalized_ts;
 pub mod posterior;
 mod random;
 pub mod rules;
+mod segmented_ts;
+pub mod segments;
 
 pub use beta_ts::BetaTs;
+pub use contextual_ts::{ContextualTs, FEATURE_NAMES, FEATURES, solve_spd};
 pub use oracle::Oracle;
+pub use personalized_ts::PersonalizedTs;
 pub use random::RandomPolicy;
+pub use segmented_ts::SegmentedTs;
 
 use crate::domain::{Caption, CaptionId, CreatorId, Minute, Outcome};
-use crate::scenario::PolicyKind;
+use crate::scenario::{PolicyKind, PolicySettings};
 use crate::streams::StreamRng;
+use crate::world::World;
 
 /// The generator a policy draws its exploration from (its own stream, DESIGN.md §7).
 pub type PolicyRng = StreamRng;
@@ -47,6 +56,17 @@ pub trait Policy: Send {
     fn is_clairvoyant(&self) -> bool {
         false
     }
+    /// Whether the policy may send a different caption to each cohort of a slot; the engine
+    /// then asks [`Policy::choose_per_cohort`] instead of [`Policy::choose`].
+    fn personalizes(&self) -> bool {
+        false
+    }
+    /// Picks a caption for each cohort (`out[k]` for cohort k), each among
+    /// `decision.eligible`. By default every cohort gets the slot's single choice.
+    fn choose_per_cohort(&mut self, decision: &Decision<'_>, rng: &mut PolicyRng, out: &mut [CaptionId]) {
+        let c = self.choose(decision, rng);
+        out.fill(c);
+    }
 }
 
 /// What a policy may know when it is built: the observable caption features (price,
@@ -57,13 +77,25 @@ pub struct PolicyContext<'a> {
     pub captions: &'a [Caption],
     /// Number of creators.
     pub creators: usize,
+    /// Cohorts per creator.
+    pub cohorts: usize,
 }
 
-/// Builds a policy of `kind` labelled `name`.
-pub fn build(kind: PolicyKind, name: &str, ctx: &PolicyContext<'_>) -> Box<dyn Policy> {
+impl<'a> PolicyContext<'a> {
+    /// What a policy may know of `world`.
+    pub fn of(world: &'a World) -> Self {
+        Self { captions: &world.captions, creators: world.creators.len(), cohorts: world.cohort_count() }
+    }
+}
+
+/// Builds a policy of `kind` labelled `name` with the scenario's `settings`.
+pub fn build(kind: PolicyKind, name: &str, ctx: &PolicyContext<'_>, settings: &PolicySettings) -> Box<dyn Policy> {
     match kind {
         PolicyKind::Random => Box::new(RandomPolicy::new(name)),
         PolicyKind::Oracle => Box::new(Oracle::new(name)),
         PolicyKind::Incumbent | PolicyKind::PlainTs => Box::new(BetaTs::new(name, ctx)),
+        PolicyKind::ContextualTs => Box::new(ContextualTs::new(name, ctx)),
+        PolicyKind::SegmentedTs => Box::new(SegmentedTs::new(name, ctx, settings.exploration)),
+        PolicyKind::PersonalizedTs => Box::new(PersonalizedTs::new(name, ctx)),
     }
 }

@@ -1,4 +1,5 @@
 use super::schema::{PolicyKind, Scenario};
+use crate::domain::Tier;
 use std::path::{Path, PathBuf};
 
 /// Why a scenario file was rejected. Every variant names the file; `Invalid` also names the
@@ -288,6 +289,14 @@ fn validate(s: &Scenario, text: &str, file: &Path) -> Result<(), ScenarioError> 
     real("rules.retire_above", s.rules.retire_above, 0.0, 1.0)?;
     real("rules.rest_above", s.rules.rest_above, 0.0, 1.0)?;
     ordered("rules.retire_above", s.rules.rest_above, s.rules.retire_above, "rules.rest_above")?;
+    if let Some(t) = &s.rules.segment_thresholds {
+        for (tier, th) in Tier::ALL.iter().zip(t.values()) {
+            let key = |k: &str| format!("rules.segment_thresholds.{}.{k}", tier.name().to_lowercase());
+            real(&key("retire_above"), th.retire_above, 0.0, 1.0)?;
+            real(&key("rest_above"), th.rest_above, 0.0, 1.0)?;
+            ordered(&key("retire_above"), th.rest_above, th.retire_above, &key("rest_above"))?;
+        }
+    }
 
     if s.policies.is_empty() {
         return Err(invalid("policies", "[]".into(), "at least one policy"));
@@ -317,6 +326,18 @@ fn validate(s: &Scenario, text: &str, file: &Path) -> Result<(), ScenarioError> 
                 ));
             }
             _ => {}
+        }
+        if let Some(e) = &p.exploration {
+            if p.resolved_kind() != Some(PolicyKind::SegmentedTs) {
+                return Err(invalid(
+                    &format!("policies[{i}].exploration"),
+                    "a table".into(),
+                    "no `exploration` (only `segmented_ts` policies take exploration rates)",
+                ));
+            }
+            for (tier, v) in Tier::ALL.iter().zip(e.values()) {
+                real(&format!("policies[{i}].exploration.{}", tier.name().to_lowercase()), v, 0.0, 1.0)?;
+            }
         }
         if s.policies[..i].iter().any(|q| q.name == p.name) {
             return Err(invalid(

@@ -9,6 +9,6 @@ mod schema;
 
 pub use load::{ScenarioError, load, parse};
 pub use schema::{
-    Cadence, CalibrationParams, CapSetting, DefectParams, FeedbackData, PolicyKind, PolicySpec, RulesParams, Scenario,
-    WorldParams,
+    Cadence, CalibrationParams, CapSetting, DefectParams, FeedbackData, PolicyKind, PolicySettings, PolicySpec,
+    RulesParams, Scenario, Thresholds, WorldParams,
 };

@@ -1,3 +1,4 @@
+use crate::domain::PerTier;
 use serde::{Deserialize, Serialize};
 
 /// One study: the world, the policies compared, the rules they run under, the horizon and
@@ -97,11 +98,19 @@ pub enum PolicyKind {
     Incumbent,
     /// The same learner with daily feedback (or any cadence).
     PlainTs,
+    /// Bayesian logistic regression over caption and context features, Laplace
+    /// approximation (Chapelle & Li 2011).
+    ContextualTs,
+    /// Beta-Bernoulli TS with per-tier exploration and segment × category priors.
+    SegmentedTs,
+    /// Per-cohort Beta-Bernoulli TS: may send a different caption to each cohort.
+    PersonalizedTs,
 }
 
 impl PolicyKind {
     /// Names accepted in scenario files.
-    pub const NAMES: [&'static str; 4] = ["random", "oracle", "incumbent", "plain_ts"];
+    pub const NAMES: [&'static str; 7] =
+        ["random", "oracle", "incumbent", "plain_ts", "contextual_ts", "segmented_ts", "personalized_ts"];
 
     /// Parses a policy kind name.
     pub fn from_name(name: &str) -> Option<Self> {
@@ -110,6 +119,9 @@ impl PolicyKind {
             "oracle" => Some(Self::Oracle),
             "incumbent" => Some(Self::Incumbent),
             "plain_ts" => Some(Self::PlainTs),
+            "contextual_ts" => Some(Self::ContextualTs),
+            "segmented_ts" => Some(Self::SegmentedTs),
+            "personalized_ts" => Some(Self::PersonalizedTs),
             _ => None,
         }
     }
@@ -167,6 +179,52 @@ pub struct PolicySpec {
     /// Overrides the scenario's `rules.retirement` for this policy.
     #[serde(default)]
     pub retirement: Option<bool>,
+    /// `segmented_ts` only: probability per creator tier that a decision explores (a
+    /// Thompson draw) rather than exploits (the best posterior mean × price); default
+    /// [`PolicySettings::EXPLORATION`].
+    #[serde(default)]
+    pub exploration: Option<PerTier<f64>>,
+}
+
+/// Settings of the learning policies a scenario may tune.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PolicySettings {
+    /// Exploration probability per creator tier (`segmented_ts`).
+    pub exploration: PerTier<f64>,
+}
+
+impl PolicySettings {
+    /// The seed's exploration rates: Elite 5 %, High 10 %, Mid 15 %, Developing 25 %.
+    pub const EXPLORATION: PerTier<f64> = PerTier { elite: 0.05, high: 0.10, mid: 0.15, developing: 0.25 };
+}
+
+impl Default for PolicySettings {
+    fn default() -> Self {
+        Self { exploration: Self::EXPLORATION }
+    }
+}
+
+/// Retirement thresholds of one creator tier.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// Saturation score above which a caption is retired.
+    pub retire_above: f64,
+    /// Saturation score above which (up to `retire_above`) a caption is rested.
+    pub rest_above: f64,
+}
+
+impl Thresholds {
+    /// Per-tier thresholds `segmented_ts` runs under by default: stricter for Elite creators
+    /// (a worn caption displaces the most revenue per fan, and their larger evidence makes
+    /// the score less noisy), the seed's 0.7 / 0.5 for Mid, looser for Developing creators
+    /// (thin evidence, small banks).
+    pub const PER_TIER: PerTier<Thresholds> = PerTier {
+        elite: Thresholds { retire_above: 0.6, rest_above: 0.4 },
+        high: Thresholds { retire_above: 0.65, rest_above: 0.45 },
+        mid: Thresholds { retire_above: 0.7, rest_above: 0.5 },
+        developing: Thresholds { retire_above: 0.8, rest_above: 0.6 },
+    };
 }
 
 /// An urgency-cap override: at most K urgency captions per cohort per 7 days, or no cap.
@@ -212,6 +270,7 @@ impl PolicySpec {
             data: FeedbackData::Clean,
             urgency_cap: None,
             retirement: None,
+            exploration: None,
         }
     }
     /// The resolved kind (validation guarantees it exists for a loaded scenario).
@@ -229,7 +288,21 @@ impl PolicySpec {
             Some(setting) => setting.cap().unwrap_or(scenario.urgency_cap),
             None => scenario.urgency_cap,
         };
-        RulesParams { urgency_cap, retirement: self.retirement.unwrap_or(scenario.retirement), ..scenario.clone() }
+        let segment_thresholds = match (scenario.segment_thresholds, self.resolved_kind()) {
+            (None, Some(PolicyKind::SegmentedTs)) => Some(Thresholds::PER_TIER),
+            (t, _) => t,
+        };
+        RulesParams {
+            urgency_cap,
+            retirement: self.retirement.unwrap_or(scenario.retirement),
+            segment_thresholds,
+            ..scenario.clone()
+        }
+    }
+
+    /// The tunable settings of this policy, with defaults filled in.
+    pub fn settings(&self) -> PolicySettings {
+        PolicySettings { exploration: self.exploration.unwrap_or(PolicySettings::EXPLORATION) }
     }
 }
 
@@ -434,6 +507,10 @@ pub struct RulesParams {
     pub rest_above: f64,
     /// Days a rested caption is withheld.
     pub rest_days: u32,
+    /// Per creator tier thresholds that replace `retire_above` / `rest_above` (absent: the
+    /// same for every tier, except under `segmented_ts`, which defaults to
+    /// [`Thresholds::PER_TIER`]). Tiers come from the outcomes the rule has seen.
+    pub segment_thresholds: Option<PerTier<Thresholds>>,
 }
 
 impl Default for RulesParams {
@@ -445,6 +522,7 @@ impl Default for RulesParams {
             retire_above: 0.7,
             rest_above: 0.5,
             rest_days: 30,
+            segment_thresholds: None,
         }
     }
 }

@@ -4,7 +4,7 @@ use super::trajectory::{HistorySink, IneligibleChoice, Trajectory};
 use crate::domain::Outcome;
 use crate::policy::rules::{Eligibility, Retirement};
 use crate::policy::{self, PolicyContext};
-use crate::scenario::{Cadence, FeedbackData, PolicyKind, RulesParams, Scenario, WorldParams};
+use crate::scenario::{Cadence, FeedbackData, PolicyKind, PolicySettings, RulesParams, Scenario, WorldParams};
 use crate::sim::kpi::Kpis;
 use crate::streams::{Purpose, hash_str, stream};
 use crate::world::calibration::{self, CalibratedWorld, CalibrationReport};
@@ -56,12 +56,12 @@ pub struct RunResult {
 /// Runs the incumbent over the warm-up days of `world` from a fresh state: the history every
 /// policy starts from. Returns the state at deployment and the history rows.
 pub fn warm_up(world: &World, scenario: &Scenario) -> Result<(WorldState, Vec<Outcome>), SimError> {
-    let ctx = PolicyContext { captions: &world.captions, creators: world.creators.len() };
+    let ctx = PolicyContext::of(&world);
     let mut trajectory = Trajectory {
         world,
         eligibility: Eligibility::new(&scenario.rules),
         state: WorldState::new(world),
-        policy: policy::build(PolicyKind::Incumbent, "warm-up incumbent", &ctx),
+        policy: policy::build(PolicyKind::Incumbent, "warm-up incumbent", &ctx, &PolicySettings::default()),
         rng: stream(scenario.seed, world.replicate, Purpose::Policy, &[world.purpose as u64, hash_str("warm-up")]),
         queue: FeedbackQueue::new(PolicyKind::Incumbent.default_cadence()),
         with_truth: false,
@@ -105,6 +105,8 @@ pub struct ResolvedPolicy {
     pub data: FeedbackData,
     /// The rules it runs under (the scenario's, with its overrides).
     pub rules: RulesParams,
+    /// Its tunable settings.
+    pub settings: PolicySettings,
 }
 
 /// The scenario's policies with defaults filled in, in order. Validation guarantees every
@@ -120,6 +122,7 @@ pub fn resolve_policies(scenario: &Scenario) -> Vec<ResolvedPolicy> {
                 cadence: p.cadence()?,
                 data: p.data,
                 rules: p.rules(&scenario.rules),
+                settings: p.settings(),
             })
         })
         .collect()
@@ -141,9 +144,9 @@ pub fn run_replicate(
         calibration::calibrate_world(scenario, params, rate, replicate)?;
     let metrics = policies
         .par_iter()
-        .map(|ResolvedPolicy { name, kind, cadence, data, rules }| {
-            let ctx = PolicyContext { captions: &world.captions, creators: world.creators.len() };
-            let mut policy = policy::build(*kind, name, &ctx);
+        .map(|ResolvedPolicy { name, kind, cadence, data, rules, settings }| {
+            let ctx = PolicyContext::of(&world);
+            let mut policy = policy::build(*kind, name, &ctx, settings);
             let defects = (*data == FeedbackData::Defective)
                 .then(|| FeedbackDefects::new(scenario.seed, replicate, &scenario.defects));
             if !scenario.cold_start && !history.is_empty() {

@@ -6,7 +6,7 @@ use crate::domain::{CaptionId, CreatorId, Minute, Outcome};
 use crate::policy::rules::{Eligibility, Retirement};
 use crate::policy::{Decision, Policy, PolicyRng};
 use crate::world::outcome::draw_conversions;
-use crate::world::{World, WorldState};
+use crate::world::{SlotContext, World, WorldState};
 use std::ops::Range;
 
 /// One slot-level send as the engine saw it.
@@ -83,7 +83,70 @@ pub struct Trajectory<'a> {
     pub retirement: Retirement,
 }
 
+/// One send of a slot: the caption, the cohorts it goes to, its true expected revenue and
+/// (when truth is computed) the best true expected revenue of a single caption for them.
+type SlotSend = (CaptionId, Vec<usize>, f64, Option<f64>);
+
 impl Trajectory<'_> {
+    /// Position of `caption` among `eligible`, or the policy's contract breach.
+    fn position(
+        &self,
+        eligible: &[CaptionId],
+        caption: CaptionId,
+        creator: CreatorId,
+        at: Minute,
+    ) -> Result<usize, IneligibleChoice> {
+        eligible.iter().position(|&c| c == caption).ok_or_else(|| IneligibleChoice {
+            policy: self.policy.name().to_string(),
+            caption,
+            creator,
+            at: at.0,
+        })
+    }
+
+    /// The sends of a personalised slot: cohorts grouped by chosen caption (in cohort order).
+    /// Each send's benchmark is the best single eligible caption for its own cohorts, so
+    /// regret stays the per-send myopic pseudo-regret (never negative).
+    fn personal_sends(
+        &self,
+        ctx: &SlotContext,
+        creator: CreatorId,
+        at: Minute,
+        eligible: &[CaptionId],
+        choices: &[CaptionId],
+    ) -> Result<Vec<SlotSend>, IneligibleChoice> {
+        let world = self.world;
+        let k = choices.len();
+        let mut groups: Vec<(CaptionId, Vec<usize>)> = Vec::new();
+        for (cohort, &c) in choices.iter().enumerate() {
+            self.position(eligible, c, creator, at)?;
+            match groups.iter_mut().find(|g| g.0 == c) {
+                Some(g) => g.1.push(cohort),
+                None => groups.push((c, vec![cohort])),
+            }
+        }
+        let value = |c: CaptionId, cohorts: &[usize]| -> f64 {
+            cohorts.iter().map(|&j| self.state.expected_revenue_to(world, ctx, c, j)).sum()
+        };
+        let per_cohort: Vec<f64> = if self.with_truth {
+            eligible.iter().flat_map(|&c| (0..k).map(move |j| (c, j))).map(|(c, j)| value(c, &[j])).collect()
+        } else {
+            Vec::new()
+        };
+        Ok(groups
+            .into_iter()
+            .map(|(c, cohorts)| {
+                let expected = value(c, &cohorts);
+                let best = self.with_truth.then(|| {
+                    (0..eligible.len())
+                        .map(|i| cohorts.iter().map(|&j| per_cohort[i * k + j]).sum::<f64>())
+                        .fold(f64::NEG_INFINITY, f64::max)
+                });
+                (c, cohorts, expected, best)
+            })
+            .collect())
+    }
+
     /// Simulates `days`, passing every send to `sink`.
     pub fn run(&mut self, days: Range<u32>, sink: &mut dyn SendSink) -> Result<(), IneligibleChoice> {
         let world = self.world;
@@ -120,49 +183,61 @@ impl Trajectory<'_> {
                     eligible: &eligible,
                     expected_revenue: need_truth.then_some(truth.as_slice()),
                 };
-                let caption = self.policy.choose(&decision, &mut self.rng);
-                let Some(pos) = eligible.iter().position(|&c| c == caption) else {
-                    return Err(IneligibleChoice {
-                        policy: self.policy.name().to_string(),
-                        caption,
-                        creator,
-                        at: at.0,
-                    });
-                };
-                let (expected_revenue, best) = if need_truth {
-                    (truth[pos], Some(truth.iter().copied().fold(f64::NEG_INFINITY, f64::max)))
+                // The sends of this slot: one per distinct caption, with the cohorts it goes to
+                // and its true expected revenue against the best single caption for them.
+                let sends: Vec<(CaptionId, Vec<usize>, f64, Option<f64>)> = if self.policy.personalizes() {
+                    let mut choices = vec![eligible[0]; k];
+                    self.policy.choose_per_cohort(&decision, &mut self.rng, &mut choices);
+                    self.personal_sends(&ctx, creator, at, &eligible, &choices)?
                 } else {
-                    (self.state.expected_revenue(world, &ctx, caption), None)
+                    let caption = self.policy.choose(&decision, &mut self.rng);
+                    let pos = self.position(&eligible, caption, creator, at)?;
+                    let (expected_revenue, best) = if need_truth {
+                        (truth[pos], Some(truth.iter().copied().fold(f64::NEG_INFINITY, f64::max)))
+                    } else {
+                        (self.state.expected_revenue(world, &ctx, caption), None)
+                    };
+                    vec![(caption, all_cohorts.clone(), expected_revenue, best)]
                 };
-                let price = world.captions[caption as usize].price;
+                // Outcomes are drawn from the state before any send of the slot moves it.
                 rows.clear();
-                for (cohort, &reach) in ctx.reach.iter().enumerate() {
-                    let x = self.state.logit(world, &ctx, caption, cohort);
-                    let conversions = draw_conversions(world, creator, at, cohort, caption, x, reach);
-                    rows.push(Outcome {
-                        send_id: self.next_send_id,
+                let mut spans = Vec::with_capacity(sends.len());
+                for (i, (caption, cohorts, ..)) in sends.iter().enumerate() {
+                    let start = rows.len();
+                    let price = world.captions[*caption as usize].price;
+                    for &cohort in cohorts {
+                        let reach = ctx.reach[cohort];
+                        let x = self.state.logit(world, &ctx, *caption, cohort);
+                        let conversions = draw_conversions(world, creator, at, cohort, *caption, x, reach);
+                        rows.push(Outcome {
+                            send_id: self.next_send_id + i as u64,
+                            creator,
+                            cohort: cohort as u8,
+                            caption: *caption,
+                            sent_at: at,
+                            reach,
+                            conversions,
+                            price,
+                            revenue: f64::from(conversions) * price,
+                        });
+                    }
+                    spans.push(start..rows.len());
+                }
+                self.next_send_id += sends.len() as u64;
+                for ((caption, cohorts, expected_revenue, best), span) in sends.iter().zip(spans) {
+                    let outcomes = &rows[span];
+                    self.state.record_send(world, *caption, cohorts, at);
+                    self.retirement.record(*caption, creator, outcomes);
+                    self.queue.push(outcomes);
+                    sink.record(&SlotRecord {
                         creator,
-                        cohort: cohort as u8,
-                        caption,
-                        sent_at: at,
-                        reach,
-                        conversions,
-                        price,
-                        revenue: f64::from(conversions) * price,
+                        at,
+                        caption: *caption,
+                        outcomes,
+                        expected_revenue: *expected_revenue,
+                        best_expected_revenue: *best,
                     });
                 }
-                self.next_send_id += 1;
-                self.state.record_send(world, caption, &all_cohorts, at);
-                self.retirement.record(caption, creator, &rows);
-                self.queue.push(&rows);
-                sink.record(&SlotRecord {
-                    creator,
-                    at,
-                    caption,
-                    outcomes: &rows,
-                    expected_revenue,
-                    best_expected_revenue: best,
-                });
             }
             sink.end_of_day(day, &self.state);
         }

@@ -12,4 +12,4 @@ pub mod response;
 mod state;
 
 pub use generate::World;
-pub use state::WorldState;
+pub use state::{SlotContext, WorldState};

@@ -159,6 +159,12 @@ impl WorldState {
         conversions * world.captions[c as usize].price
     }
 
+    /// True expected revenue of sending caption `c` to `cohort` alone at this slot:
+    /// `reach_k · m(x_{c,k}) · price_c` (one term of [`WorldState::expected_revenue`]).
+    pub fn expected_revenue_to(&self, world: &World, ctx: &SlotContext, c: CaptionId, cohort: usize) -> f64 {
+        ctx.reach_f64[cohort] * world.expected_rate.at(self.logit(world, ctx, c, cohort)) * world.captions[c as usize].price
+    }
+
     /// Records that caption `c` was sent to `cohorts` at `now`: fatigue for each cohort, wear
     /// once per slot-level send, last use, and urgency history.
     pub fn record_send(&mut self, world: &World, c: CaptionId, cohorts: &[usize], now: Minute) {

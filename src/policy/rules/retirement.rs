@@ -2,11 +2,14 @@
 //! policy: each day, every caption sent since the last review is scored; above
 //! `retire_above` it is retired for good, above `rest_above` it rests `rest_days` days and
 //! comes back with its history cleared (its saturation is then judged on new sends against
-//! the creator's baseline). The tracker also gives the average saturation of the bank, for
+//! the creator's baseline). With `segment_thresholds`, each creator's captions are judged by
+//! the thresholds of the creator's tier, the tier coming from the outcomes the rule has seen
+//! (`policy::segments`), refreshed at each review. The tracker also gives the average saturation of the bank, for
 //! policies that run without the rule.
 
-use crate::domain::{CaptionId, CaptionStatus, Outcome};
-use crate::scenario::RulesParams;
+use crate::domain::{CaptionId, CaptionStatus, Outcome, PerTier};
+use crate::policy::segments::CreatorSegments;
+use crate::scenario::{RulesParams, Thresholds};
 use crate::score::conversion::{BetaPrior, Counts};
 use crate::score::saturation::saturation;
 use crate::world::{World, WorldState};
@@ -15,8 +18,10 @@ use crate::world::{World, WorldState};
 #[derive(Debug, Clone)]
 pub struct Retirement {
     acting: bool,
-    retire_above: f64,
-    rest_above: f64,
+    /// Thresholds per creator tier (the same in every tier without `segment_thresholds`).
+    thresholds: PerTier<Thresholds>,
+    /// Creator tiers, when thresholds differ by tier.
+    segments: Option<CreatorSegments>,
     rest_days: u32,
     /// Slot-level sends of each caption since it entered (or came back from rest).
     sends: Vec<Vec<Counts>>,
@@ -36,10 +41,16 @@ impl Retirement {
     /// A tracker for `world` under `rules` (acting only when `rules.retirement`).
     pub fn new(world: &World, rules: &RulesParams) -> Self {
         let n = world.captions.len();
+        let uniform = Thresholds { retire_above: rules.retire_above, rest_above: rules.rest_above };
         Self {
             acting: rules.retirement,
-            retire_above: rules.retire_above,
-            rest_above: rules.rest_above,
+            thresholds: rules.segment_thresholds.unwrap_or(PerTier {
+                elite: uniform,
+                high: uniform,
+                mid: uniform,
+                developing: uniform,
+            }),
+            segments: rules.segment_thresholds.map(|_| CreatorSegments::new(world.creators.len())),
             rest_days: rules.rest_days,
             sends: vec![Vec::new(); n],
             totals: vec![Counts::default(); n],
@@ -63,6 +74,9 @@ impl Retirement {
         let t = &mut self.creators[creator as usize];
         t.conversions += c.conversions;
         t.reach += c.reach;
+        if let Some(s) = &mut self.segments {
+            s.observe(rows);
+        }
         self.dirty.push(caption);
     }
 
@@ -101,14 +115,21 @@ impl Retirement {
         dirty.sort_unstable();
         dirty.dedup();
         let strength = BetaPrior::fit_pooled(&self.totals).strength;
+        if let Some(s) = &mut self.segments {
+            s.retier();
+        }
         for c in dirty {
             if state.status[c as usize] != CaptionStatus::Active {
                 continue;
             }
             let s = self.score(world, c, strength);
-            if s > self.retire_above {
+            let th = match &self.segments {
+                Some(seg) => self.thresholds.get(seg.tier(world.captions[c as usize].creator)),
+                None => self.thresholds.elite,
+            };
+            if s > th.retire_above {
                 state.status[c as usize] = CaptionStatus::Retired;
-            } else if s > self.rest_above {
+            } else if s > th.rest_above {
                 state.status[c as usize] = CaptionStatus::Resting;
                 self.rest_until[c as usize] = Some(day + self.rest_days);
                 self.resting += 1;
@@ -183,6 +204,43 @@ mod tests {
         r.review(&w, &mut state, 40);
         assert_eq!(state.status[1], CaptionStatus::Active, "back after 30 days");
         assert_eq!(state.status[0], CaptionStatus::Retired, "retirement is for good");
+    }
+
+    #[test]
+    fn per_tier_thresholds_retire_at_elite_creators_what_they_rest_at_developing_ones() {
+        // Four creators; creator 0 earns the most per fan (Elite), creator 3 the least
+        // (Developing). Each has one caption falling from 5 % to 1.6 % (score ≈ 0.65) and a
+        // steady bank setting its baseline.
+        let p = WorldParams { creators: 4, bank_min: 12, bank_max: 12, ..WorldParams::default() };
+        let w = World::generate(&p, 1, 0, Purpose::World, 60, Arc::new(ExpectedRate::new(p.overdispersion_sd)));
+        let run = |rules: &RulesParams| {
+            let mut state = WorldState::new(&w);
+            let mut r = Retirement::new(&w, rules);
+            for creator in 0..4u32 {
+                let bank = &w.creators[creator as usize].captions;
+                let price = f64::from(4 - creator);
+                let with = |mut o: Outcome, c: CaptionId| {
+                    o.creator = creator;
+                    o.caption = c;
+                    o.revenue = f64::from(o.conversions) * price;
+                    o
+                };
+                for k in 0..6 {
+                    r.record(bank[0], creator, &[with(send(0, if k < 3 { 0.05 } else { 0.0175 }), bank[0])]);
+                }
+                for &c in &bank[1..] {
+                    for _ in 0..3 {
+                        r.record(c, creator, &[with(send(0, 0.05), c)]);
+                    }
+                }
+            }
+            r.review(&w, &mut state, 10);
+            [0, 3].map(|creator| state.status[w.creators[creator].captions[0] as usize])
+        };
+        let uniform = RulesParams { retirement: true, ..RulesParams::default() };
+        assert_eq!(run(&uniform), [CaptionStatus::Resting, CaptionStatus::Resting]);
+        let per_tier = RulesParams { segment_thresholds: Some(Thresholds::PER_TIER), ..uniform };
+        assert_eq!(run(&per_tier), [CaptionStatus::Retired, CaptionStatus::Active]);
     }
 
     #[test]
