@@ -59,7 +59,14 @@ fn bench(c: &mut Criterion, kind: PolicyKind, label: &str) {
             group.throughput(Throughput::Elements(u64::from(n)));
             let id = BenchmarkId::new(if warm { "warm" } else { "cold" }, n);
             group.bench_with_input(id, &eligible, |b, eligible| {
-                let d = Decision { creator: 0, at: Minute(120), eligible, expected_revenue: None };
+                let lists = vec![eligible.clone(); 4];
+                let d = Decision {
+                    creator: 0,
+                    at: Minute(120),
+                    eligible,
+                    expected_revenue: None,
+                    per_cohort: p.personalizes().then_some(lists.as_slice()),
+                };
                 if p.personalizes() {
                     let mut out = [0; 4];
                     b.iter(|| {

@@ -73,6 +73,37 @@ fn unknown_policy_kind_exits_2() {
 }
 
 #[test]
+fn exploration_on_a_policy_that_does_not_explore_by_tier_exits_2() {
+    rejected(
+        "explore.toml",
+        "name = \"x\"\nbaseline = \"plain_ts\"\n[[policies]]\nname = \"plain_ts\"\n\
+         exploration = { elite = 0.1, high = 0.1, mid = 0.1, developing = 0.1 }\n",
+        &["policies[0].exploration", "segmented_ts"],
+    );
+}
+
+#[test]
+fn exploration_rate_outside_unit_interval_exits_2() {
+    rejected(
+        "explore_range.toml",
+        "name = \"x\"\nbaseline = \"segmented_ts\"\n[[policies]]\nname = \"segmented_ts\"\n\
+         exploration = { elite = 0.1, high = 0.1, mid = 1.5, developing = 0.1 }\n",
+        &["policies[0].exploration.mid", "[0, 1]", "explore_range.toml:5"],
+    );
+}
+
+#[test]
+fn per_tier_rest_threshold_above_retire_threshold_exits_2() {
+    rejected(
+        "tiers.toml",
+        "name = \"x\"\n[rules.segment_thresholds]\nelite = { retire_above = 0.6, rest_above = 0.4 }\n\
+         high = { retire_above = 0.6, rest_above = 0.4 }\nmid = { retire_above = 0.5, rest_above = 0.6 }\n\
+         developing = { retire_above = 0.8, rest_above = 0.6 }\n",
+        &["rules.segment_thresholds.mid.retire_above", "rest_above", "tiers.toml:5"],
+    );
+}
+
+#[test]
 fn baseline_missing_from_policies_exits_2() {
     rejected(
         "base.toml",

@@ -26,3 +26,14 @@ fn a_different_seed_gives_a_different_result() {
     t.seed += 1;
     assert_ne!(summary_json(2, &s), summary_json(2, &t));
 }
+
+#[test]
+fn every_policy_kind_is_byte_identical_for_one_and_two_threads() {
+    let policies: String = ["incumbent", "contextual_ts", "segmented_ts", "personalized_ts", "oracle"]
+        .iter()
+        .map(|p| format!("[[policies]]\nname = \"{p}\"\n"))
+        .collect();
+    let mut s = common::small(&policies);
+    s.rules.retirement = true; // segmented_ts then runs under per-tier thresholds
+    assert_eq!(summary_json(1, &s), summary_json(2, &s));
+}

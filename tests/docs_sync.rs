@@ -22,7 +22,10 @@ fn keys(prefix: &str, v: &toml::Value, out: &mut Vec<String>) {
 
 #[test]
 fn scenarios_doc_lists_every_key() {
-    let s: Scenario = scenario::parse("name = \"x\"\n[rules]\nurgency_cap = 2\n", Path::new("x.toml")).expect("valid");
+    let text = "name = \"x\"\n[rules]\nurgency_cap = 2\n[rules.segment_thresholds]\n\
+                elite = { retire_above = 0.6, rest_above = 0.4 }\nhigh = { retire_above = 0.6, rest_above = 0.4 }\n\
+                mid = { retire_above = 0.6, rest_above = 0.4 }\ndeveloping = { retire_above = 0.6, rest_above = 0.4 }\n";
+    let s: Scenario = scenario::parse(text, Path::new("x.toml")).expect("valid");
     let value = toml::Value::try_from(&s).expect("serialisable");
     let mut all = Vec::new();
     keys("", &value, &mut all);
@@ -31,7 +34,7 @@ fn scenarios_doc_lists_every_key() {
         let leaf = k.rsplit('.').next().unwrap_or(&k);
         assert!(text.contains(&format!("`{leaf}`")), "docs/scenarios.md does not document `{k}`");
     }
-    for k in ["kind", "feedback"] {
+    for k in ["kind", "feedback", "exploration", "per_tier_thresholds", "urgency_cap", "retirement", "data"] {
         assert!(text.contains(&format!("`{k}`")), "docs/scenarios.md does not document policies.{k}");
     }
 }

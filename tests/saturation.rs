@@ -3,7 +3,7 @@
 
 use eros_sim::policy::rules::{Eligibility, Retirement};
 use eros_sim::policy::{self, PolicyContext};
-use eros_sim::scenario::{PolicySettings, Cadence, PolicyKind, RulesParams, WorldParams};
+use eros_sim::scenario::{Cadence, PolicyKind, PolicySettings, RulesParams, WorldParams};
 use eros_sim::score::conversion::{BetaPrior, Counts};
 use eros_sim::score::saturation::{WINDOW_SENDS, saturation, spearman};
 use eros_sim::sim::feedback::FeedbackQueue;

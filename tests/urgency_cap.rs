@@ -4,7 +4,7 @@
 use eros_sim::domain::{MINUTES_PER_DAY, Trigger};
 use eros_sim::policy::rules::{Eligibility, Retirement};
 use eros_sim::policy::{self, PolicyContext};
-use eros_sim::scenario::{PolicySettings, Cadence, PolicyKind, RulesParams, WorldParams};
+use eros_sim::scenario::{Cadence, PolicyKind, PolicySettings, RulesParams, WorldParams};
 use eros_sim::sim::feedback::FeedbackQueue;
 use eros_sim::sim::trajectory::{HistorySink, Trajectory};
 use eros_sim::streams::{Purpose, stream};
@@ -15,13 +15,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
     #[test]
     fn no_policy_ever_exceeds_the_urgency_cap(
         cap in 1u32..=3,
         seed in 0u64..1_000,
-        kind in prop::sample::select(vec![PolicyKind::Random, PolicyKind::Oracle, PolicyKind::PlainTs, PolicyKind::Incumbent]),
+        kind in prop::sample::select(vec![
+            PolicyKind::Random, PolicyKind::Oracle, PolicyKind::PlainTs, PolicyKind::Incumbent,
+            PolicyKind::ContextualTs, PolicyKind::SegmentedTs, PolicyKind::PersonalizedTs,
+        ]),
     ) {
         // Half the captions use urgency, so an uncapped policy would exceed any cap.
         let p = WorldParams { creators: 3, bank_min: 40, bank_max: 60, trigger_probability: 0.5, ..WorldParams::default() };

@@ -101,16 +101,19 @@ mod tests {
     fn quartiles_split_eight_creators_two_per_tier() {
         let v = [0.8, 0.1, 0.5, 0.3, 0.7, 0.2, 0.6, 0.4];
         let t = Tier::of_values(&v);
-        assert_eq!(t, [
-            Tier::Elite,
-            Tier::Developing,
-            Tier::High,
-            Tier::Mid,
-            Tier::Elite,
-            Tier::Developing,
-            Tier::High,
-            Tier::Mid
-        ]);
+        assert_eq!(
+            t,
+            [
+                Tier::Elite,
+                Tier::Developing,
+                Tier::High,
+                Tier::Mid,
+                Tier::Elite,
+                Tier::Developing,
+                Tier::High,
+                Tier::Mid
+            ]
+        );
     }
 
     #[test]

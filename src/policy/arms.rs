@@ -125,7 +125,8 @@ impl BetaArms {
         let mean = self.prior_means[group];
         for &a in &self.arms_of[group] {
             let a = a as usize;
-            let prior = BetaPrior { mean: (mean * self.multiplier[a]).clamp(1e-9, 1.0 - 1e-9), strength: self.strength };
+            let prior =
+                BetaPrior { mean: (mean * self.multiplier[a]).clamp(1e-9, 1.0 - 1e-9), strength: self.strength };
             let (alpha, beta) = prior.posterior(self.counts[a]);
             self.draws[a].0 = BetaDraw::new(alpha, beta);
         }

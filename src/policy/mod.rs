@@ -42,6 +42,9 @@ pub struct Decision<'a> {
     /// True expected revenue of each eligible caption (same order). Filled only for policies
     /// that declare themselves clairvoyant (the oracle); learning policies never see it.
     pub expected_revenue: Option<&'a [f64]>,
+    /// Captions eligible for each cohort (each list contains `eligible`). Filled only for
+    /// policies that personalise.
+    pub per_cohort: Option<&'a [Vec<CaptionId>]>,
 }
 
 /// A caption-selection policy (DESIGN.md §4).
@@ -62,7 +65,7 @@ pub trait Policy: Send {
         false
     }
     /// Picks a caption for each cohort (`out[k]` for cohort k), each among
-    /// `decision.eligible`. By default every cohort gets the slot's single choice.
+    /// `decision.per_cohort[k]`. By default every cohort gets the slot's single choice.
     fn choose_per_cohort(&mut self, decision: &Decision<'_>, rng: &mut PolicyRng, out: &mut [CaptionId]) {
         let c = self.choose(decision, rng);
         out.fill(c);

@@ -16,8 +16,9 @@ const PROFILE_PRIOR_REACH: f64 = 20_000.0;
 ///   triggers and its price tier, of the cohort's learned rate ratio for that trigger (or
 ///   tier) against the cohort's overall rate, pooled over creators and shrunk towards 1
 ///   (`arms::shrunk_ratio`, [`PROFILE_PRIOR_REACH`] pseudo-fans). Profiles are relearned daily.
-/// - At a slot, each cohort gets the caption with the largest Thompson draw × price for it.
-///   Cohorts that pick the same caption share one send; each distinct caption is a send.
+/// - At a slot, each cohort gets the caption with the largest Thompson draw × price among
+///   the captions eligible for it (a caption its fans saw in the last `recent_use_days` is
+///   not). Cohorts that pick the same caption share one send; each distinct caption is a send.
 #[derive(Debug, Clone)]
 pub struct PersonalizedTs {
     name: String,
@@ -76,8 +77,12 @@ impl PersonalizedTs {
             .flat_map(|c| (0..k).map(move |j| (c, j)))
             .map(|(c, j)| {
                 let p = &self.profile[j];
-                let from_triggers: f64 =
-                    Trigger::ALL.iter().enumerate().filter(|(_, t)| self.triggers[c].has(**t)).map(|(i, _)| p[i]).product();
+                let from_triggers: f64 = Trigger::ALL
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| self.triggers[c].has(**t))
+                    .map(|(i, _)| p[i])
+                    .product();
                 from_triggers * p[5 + self.tiers[c].index()]
             })
             .collect();
@@ -110,9 +115,10 @@ impl Policy for PersonalizedTs {
 
     fn choose_per_cohort(&mut self, d: &Decision<'_>, rng: &mut PolicyRng, out: &mut [CaptionId]) {
         for (j, slot) in out.iter_mut().enumerate() {
+            let candidates = d.per_cohort.map_or(d.eligible, |lists| lists[j].as_slice());
             let mut best = d.eligible[0];
             let mut best_score = f64::NEG_INFINITY;
-            for &c in d.eligible {
+            for &c in candidates {
                 let score = self.arms.draw_value(c as usize * self.cohorts + j, rng);
                 if score > best_score {
                     best_score = score;

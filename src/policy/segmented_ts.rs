@@ -47,6 +47,11 @@ impl SegmentedTs {
         }
     }
 
+    /// Posterior mean conversion rate of caption `c` (its prior mean before any data).
+    pub fn score(&self, c: CaptionId) -> f64 {
+        self.arms.mean(c as usize)
+    }
+
     /// Current tier of a creator as this policy sees it.
     pub fn tier(&self, creator: u32) -> Tier {
         self.segments.tier(creator)

@@ -83,7 +83,8 @@ fn parse_error(text: &str, file: &Path, key: Option<String>, e: &toml::de::Error
 }
 
 /// Finds the 1-based line where dotted `key` (e.g. `world.creators`, `policies[1].name`) is
-/// assigned, by tracking `[table]` headers. Returns None for keys left at their default.
+/// assigned, by tracking `[table]` headers, or else the line of its parent key (inline
+/// tables). Returns None for keys left at their default.
 fn locate(text: &str, key: &str) -> Option<usize> {
     let (table, leaf) = match key.rsplit_once('.') {
         Some((t, l)) => (t.to_string(), l),
@@ -120,7 +121,8 @@ fn locate(text: &str, key: &str) -> Option<usize> {
             return Some(i + 1);
         }
     }
-    None
+    // A key inside an inline table (`mid = { retire_above = 0.5 }`): the line of its parent.
+    table.contains(['.', '[']).then(|| locate(text, &table)).flatten()
 }
 
 /// Range and reference checks that types alone cannot express.

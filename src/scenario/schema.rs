@@ -179,6 +179,11 @@ pub struct PolicySpec {
     /// Overrides the scenario's `rules.retirement` for this policy.
     #[serde(default)]
     pub retirement: Option<bool>,
+    /// Whether this policy's retirement rule uses per-tier thresholds
+    /// (`rules.segment_thresholds`, or [`Thresholds::PER_TIER`] when the scenario sets none).
+    /// Default: yes for `segmented_ts` or when the scenario sets `rules.segment_thresholds`.
+    #[serde(default)]
+    pub per_tier_thresholds: Option<bool>,
     /// `segmented_ts` only: probability per creator tier that a decision explores (a
     /// Thompson draw) rather than exploits (the best posterior mean × price); default
     /// [`PolicySettings::EXPLORATION`].
@@ -270,6 +275,7 @@ impl PolicySpec {
             data: FeedbackData::Clean,
             urgency_cap: None,
             retirement: None,
+            per_tier_thresholds: None,
             exploration: None,
         }
     }
@@ -288,10 +294,10 @@ impl PolicySpec {
             Some(setting) => setting.cap().unwrap_or(scenario.urgency_cap),
             None => scenario.urgency_cap,
         };
-        let segment_thresholds = match (scenario.segment_thresholds, self.resolved_kind()) {
-            (None, Some(PolicyKind::SegmentedTs)) => Some(Thresholds::PER_TIER),
-            (t, _) => t,
-        };
+        let per_tier = self
+            .per_tier_thresholds
+            .unwrap_or(scenario.segment_thresholds.is_some() || self.resolved_kind() == Some(PolicyKind::SegmentedTs));
+        let segment_thresholds = per_tier.then(|| scenario.segment_thresholds.unwrap_or(Thresholds::PER_TIER));
         RulesParams {
             urgency_cap,
             retirement: self.retirement.unwrap_or(scenario.retirement),
@@ -508,8 +514,8 @@ pub struct RulesParams {
     /// Days a rested caption is withheld.
     pub rest_days: u32,
     /// Per creator tier thresholds that replace `retire_above` / `rest_above` (absent: the
-    /// same for every tier, except under `segmented_ts`, which defaults to
-    /// [`Thresholds::PER_TIER`]). Tiers come from the outcomes the rule has seen.
+    /// same for every tier, except for policies that ask for per-tier thresholds, which then
+    /// use [`Thresholds::PER_TIER`]). Tiers come from the outcomes the rule has seen.
     pub segment_thresholds: Option<PerTier<Thresholds>>,
 }
 

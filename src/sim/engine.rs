@@ -56,7 +56,7 @@ pub struct RunResult {
 /// Runs the incumbent over the warm-up days of `world` from a fresh state: the history every
 /// policy starts from. Returns the state at deployment and the history rows.
 pub fn warm_up(world: &World, scenario: &Scenario) -> Result<(WorldState, Vec<Outcome>), SimError> {
-    let ctx = PolicyContext::of(&world);
+    let ctx = PolicyContext::of(world);
     let mut trajectory = Trajectory {
         world,
         eligibility: Eligibility::new(&scenario.rules),

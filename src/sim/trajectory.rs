@@ -105,21 +105,20 @@ impl Trajectory<'_> {
     }
 
     /// The sends of a personalised slot: cohorts grouped by chosen caption (in cohort order).
-    /// Each send's benchmark is the best single eligible caption for its own cohorts, so
+    /// Each send's benchmark is the best single caption eligible for all of its cohorts, so
     /// regret stays the per-send myopic pseudo-regret (never negative).
     fn personal_sends(
         &self,
         ctx: &SlotContext,
         creator: CreatorId,
         at: Minute,
-        eligible: &[CaptionId],
+        per_cohort: &[Vec<CaptionId>],
         choices: &[CaptionId],
     ) -> Result<Vec<SlotSend>, IneligibleChoice> {
         let world = self.world;
-        let k = choices.len();
         let mut groups: Vec<(CaptionId, Vec<usize>)> = Vec::new();
         for (cohort, &c) in choices.iter().enumerate() {
-            self.position(eligible, c, creator, at)?;
+            self.position(&per_cohort[cohort], c, creator, at)?;
             match groups.iter_mut().find(|g| g.0 == c) {
                 Some(g) => g.1.push(cohort),
                 None => groups.push((c, vec![cohort])),
@@ -128,19 +127,17 @@ impl Trajectory<'_> {
         let value = |c: CaptionId, cohorts: &[usize]| -> f64 {
             cohorts.iter().map(|&j| self.state.expected_revenue_to(world, ctx, c, j)).sum()
         };
-        let per_cohort: Vec<f64> = if self.with_truth {
-            eligible.iter().flat_map(|&c| (0..k).map(move |j| (c, j))).map(|(c, j)| value(c, &[j])).collect()
-        } else {
-            Vec::new()
-        };
         Ok(groups
             .into_iter()
             .map(|(c, cohorts)| {
                 let expected = value(c, &cohorts);
+                // Lists are in ascending id order (bank order), so membership is a binary search.
                 let best = self.with_truth.then(|| {
-                    (0..eligible.len())
-                        .map(|i| cohorts.iter().map(|&j| per_cohort[i * k + j]).sum::<f64>())
-                        .fold(f64::NEG_INFINITY, f64::max)
+                    per_cohort[cohorts[0]]
+                        .iter()
+                        .filter(|x| cohorts[1..].iter().all(|&j| per_cohort[j].binary_search(x).is_ok()))
+                        .map(|&x| value(x, &cohorts))
+                        .fold(expected, f64::max)
                 });
                 (c, cohorts, expected, best)
             })
@@ -153,6 +150,7 @@ impl Trajectory<'_> {
         let k = world.cohort_count();
         let all_cohorts: Vec<usize> = (0..k).collect();
         let mut eligible = Vec::new();
+        let mut per_cohort: Vec<Vec<CaptionId>> = Vec::new();
         let mut truth = Vec::new();
         let mut rows = Vec::with_capacity(k);
         for day in days {
@@ -177,18 +175,24 @@ impl Trajectory<'_> {
                 if need_truth {
                     truth.extend(eligible.iter().map(|&c| self.state.expected_revenue(world, &ctx, c)));
                 }
+                let personal = self.policy.personalizes();
+                if personal {
+                    per_cohort.resize(k, Vec::new());
+                    self.eligibility.collect_per_cohort(world, &self.state, creator, at, &mut per_cohort);
+                }
                 let decision = Decision {
                     creator,
                     at,
                     eligible: &eligible,
                     expected_revenue: need_truth.then_some(truth.as_slice()),
+                    per_cohort: personal.then_some(per_cohort.as_slice()),
                 };
                 // The sends of this slot: one per distinct caption, with the cohorts it goes to
                 // and its true expected revenue against the best single caption for them.
-                let sends: Vec<(CaptionId, Vec<usize>, f64, Option<f64>)> = if self.policy.personalizes() {
+                let sends: Vec<SlotSend> = if personal {
                     let mut choices = vec![eligible[0]; k];
                     self.policy.choose_per_cohort(&decision, &mut self.rng, &mut choices);
-                    self.personal_sends(&ctx, creator, at, &eligible, &choices)?
+                    self.personal_sends(&ctx, creator, at, &per_cohort, &choices)?
                 } else {
                     let caption = self.policy.choose(&decision, &mut self.rng);
                     let pos = self.position(&eligible, caption, creator, at)?;

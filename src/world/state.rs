@@ -21,8 +21,10 @@ pub struct WorldState {
     epoch: f64,
     /// Permanent logit loss of each caption.
     pub wear: Vec<f64>,
-    /// Last time each caption was sent.
+    /// Last time each caption was sent (to any cohort).
     pub last_used: Vec<Option<Minute>>,
+    /// Last time each caption was sent to each cohort, as `caption * cohorts + cohort`.
+    pub last_sent: Vec<Option<Minute>>,
     /// Inventory status of each caption.
     pub status: Vec<CaptionStatus>,
     /// Times of urgency sends in the last 7 days, per creator × cohort.
@@ -61,6 +63,7 @@ impl WorldState {
             epoch: 0.0,
             wear: vec![0.0; n],
             last_used: vec![None; n],
+            last_sent: vec![None; n * k],
             status: vec![CaptionStatus::Active; n],
             urgency_log: vec![VecDeque::new(); world.creators.len() * k],
             churned: vec![0.0; audience.len()],
@@ -162,7 +165,9 @@ impl WorldState {
     /// True expected revenue of sending caption `c` to `cohort` alone at this slot:
     /// `reach_k · m(x_{c,k}) · price_c` (one term of [`WorldState::expected_revenue`]).
     pub fn expected_revenue_to(&self, world: &World, ctx: &SlotContext, c: CaptionId, cohort: usize) -> f64 {
-        ctx.reach_f64[cohort] * world.expected_rate.at(self.logit(world, ctx, c, cohort)) * world.captions[c as usize].price
+        ctx.reach_f64[cohort]
+            * world.expected_rate.at(self.logit(world, ctx, c, cohort))
+            * world.captions[c as usize].price
     }
 
     /// Records that caption `c` was sent to `cohorts` at `now`: fatigue for each cohort, wear
@@ -181,6 +186,7 @@ impl WorldState {
         let creator = world.captions[c as usize].creator as usize;
         for &cohort in cohorts {
             self.fatigue[c as usize * k + cohort] += weight;
+            self.last_sent[c as usize * k + cohort] = Some(now);
             if world.is_urgency[c as usize] {
                 let log = &mut self.urgency_log[creator * k + cohort];
                 while log.front().is_some_and(|t| now.0 - t.0 >= URGENCY_WINDOW) {

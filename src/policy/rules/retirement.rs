@@ -207,10 +207,11 @@ mod tests {
     }
 
     #[test]
-    fn per_tier_thresholds_retire_at_elite_creators_what_they_rest_at_developing_ones() {
+    fn per_tier_thresholds_retire_at_an_elite_creator_what_they_rest_at_a_developing_one() {
         // Four creators; creator 0 earns the most per fan (Elite), creator 3 the least
-        // (Developing). Each has one caption falling from 5 % to 1.6 % (score ≈ 0.65) and a
-        // steady bank setting its baseline.
+        // (Developing). Each has one caption falling from 5 % to 1.75 % (score 0.64: above
+        // Elite's 0.6, between Developing's 0.6 and 0.8) and a steady bank of 4–5 % setting
+        // its baseline and the prior.
         let p = WorldParams { creators: 4, bank_min: 12, bank_max: 12, ..WorldParams::default() };
         let w = World::generate(&p, 1, 0, Purpose::World, 60, Arc::new(ExpectedRate::new(p.overdispersion_sd)));
         let run = |rules: &RulesParams| {
@@ -228,9 +229,9 @@ mod tests {
                 for k in 0..6 {
                     r.record(bank[0], creator, &[with(send(0, if k < 3 { 0.05 } else { 0.0175 }), bank[0])]);
                 }
-                for &c in &bank[1..] {
+                for (k, &c) in bank[1..].iter().enumerate() {
                     for _ in 0..3 {
-                        r.record(c, creator, &[with(send(0, 0.05), c)]);
+                        r.record(c, creator, &[with(send(0, 0.04 + 0.001 * k as f64), c)]);
                     }
                 }
             }
@@ -240,7 +241,7 @@ mod tests {
         let uniform = RulesParams { retirement: true, ..RulesParams::default() };
         assert_eq!(run(&uniform), [CaptionStatus::Resting, CaptionStatus::Resting]);
         let per_tier = RulesParams { segment_thresholds: Some(Thresholds::PER_TIER), ..uniform };
-        assert_eq!(run(&per_tier), [CaptionStatus::Retired, CaptionStatus::Active]);
+        assert_eq!(run(&per_tier), [CaptionStatus::Retired, CaptionStatus::Resting]);
     }
 
     #[test]
