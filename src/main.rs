@@ -86,6 +86,14 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Trigger effectiveness per cohort from a history folder (trigger_profiles.csv).
+    Triggers {
+        /// Folder with sends.csv and captions.csv.
+        dir: PathBuf,
+        /// Where to write trigger_profiles.csv (default: DIR/trigger_profiles.csv).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Draw charts and write report.html / report.md for a results folder.
     Report {
         /// Folder written by `eros-sim run`.
@@ -250,6 +258,14 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             let path = out.unwrap_or_else(|| dir.join("creator_segments.csv"));
             data::segment::write_segments(&path, &s).map_err(DataInput)?;
             print!("{}", data::segment::render_leaderboard(&s));
+            println!("wrote {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Triggers { dir, out } => {
+            let r = data::triggers::triggers(&dir).map_err(DataInput)?;
+            let path = out.unwrap_or_else(|| dir.join("trigger_profiles.csv"));
+            data::triggers::write_profiles(&path, &r).map_err(DataInput)?;
+            print!("{}", data::triggers::render_profiles(&r));
             println!("wrote {}", path.display());
             Ok(ExitCode::SUCCESS)
         }

@@ -133,3 +133,38 @@ fn segments_follow_the_true_creator_effects() {
     eros_sim::data::segment::write_segments(&path, &s).expect("write");
     assert_eq!(std::fs::read_to_string(&path).expect("read").lines().count(), 9);
 }
+
+#[test]
+fn trigger_profiles_find_each_cohorts_known_responses() {
+    // Strong cohort × trigger responses and no urgency overuse (which would take the
+    // urgency-responsive cohort's gain away): the report must find each cohort's own trigger.
+    let s = common::scenario(
+        "name = \"trig\"\nseed = 9\n[world]\ncreators = 12\nbank_min = 80\nbank_max = 160\ntrigger_effect = 1.0\n\
+         urgency_overuse_threshold = 0\n[calibration]\nenabled = false\n",
+    );
+    let dir = std::env::temp_dir().join(format!("eros-trig-{}", std::process::id()));
+    generate::generate_quiet(&s, 90, &dir).expect("generate");
+    let r = eros_sim::data::triggers::triggers(&dir).expect("triggers");
+    eprint!("{}", eros_sim::data::triggers::render_profiles(&r));
+    let row = |cohort: &str, feature: &str| {
+        r.rows
+            .iter()
+            .find(|x| x.cohort == cohort && x.feature == feature)
+            .unwrap_or_else(|| panic!("{cohort} {feature}"))
+    };
+    let best = |feature: &str| {
+        r.rows.iter().filter(|x| x.feature == feature).max_by(|a, b| a.ratio.total_cmp(&b.ratio)).expect("rows").cohort
+    };
+    for (cohort, feature) in [
+        ("urgency_responsive", "urgency"),
+        ("exclusivity_seeking", "exclusivity"),
+        ("price_sensitive", "budget"),
+        ("loyal", "personal"),
+    ] {
+        assert_eq!(best(feature), cohort, "{feature}");
+        assert!(row(cohort, feature).ratio_lo > 1.0, "{cohort} {feature}: {:?}", row(cohort, feature));
+    }
+    assert!(row("price_sensitive", "premium").ratio_hi < 1.0);
+    eros_sim::data::triggers::write_profiles(&dir.join("t.csv"), &r).expect("write");
+    assert_eq!(std::fs::read_to_string(dir.join("t.csv")).expect("read").lines().count(), r.rows.len() + 1);
+}

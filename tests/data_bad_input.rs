@@ -134,3 +134,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_malformed_captions_row_stops_an_analysis_naming_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("eros-badcap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("captions.csv"),
+        "caption_id,creator_id,created_at,length,emoji,category,price_tier,price,triggers,status\n\
+         3,0,2025-01-06T00:00:00Z,200,2,solo,mid,0.3,urgency,active\n\
+         4,0,2025-01-06T00:00:00Z,200,2,solo,mid,0.3,urgncy;personal,active\n",
+    )
+    .expect("write");
+    let e = eros_sim::data::triggers::triggers(&dir).expect_err("bad trigger name").to_string();
+    assert!(e.contains("captions.csv:3") && e.contains("triggers") && e.contains("urgncy"), "{e}");
+    assert!(e.contains("exclusivity"), "says what would be right: {e}");
+}

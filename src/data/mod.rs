@@ -11,5 +11,6 @@ pub mod generate;
 pub mod repair;
 pub mod schema;
 pub mod segment;
+pub mod triggers;
 
 pub use schema::{DataError, RowIssue, SendRow, SendsReader, SendsWriter};

@@ -1,7 +1,8 @@
 //! The columns of `sends.csv` and `captions.csv` (documented in `docs/data-format.md`), a
 //! streaming reader that parses and validates one row at a time, and a writer.
 
-use crate::domain::{CohortKind, Minute};
+use crate::domain::{CohortKind, Minute, PriceTier, Trigger, Triggers};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Columns of `sends.csv`, in the order they are written.
@@ -73,6 +74,15 @@ pub enum DataError {
         path: PathBuf,
         /// What went wrong.
         message: String,
+    },
+    /// A row of a file that must be read whole (e.g. `captions.csv` for an analysis) is
+    /// invalid.
+    #[error("{path}:{}: column `{}`: {}", issue.line, issue.field, issue.reason)]
+    Row {
+        /// File.
+        path: PathBuf,
+        /// Where and why.
+        issue: RowIssue,
     },
     /// The scenario asks for something the data cannot give.
     #[error("{0}")]
@@ -369,4 +379,55 @@ impl SendsWriter {
     pub fn finish(mut self) -> Result<(), DataError> {
         self.writer.flush().map_err(|source| DataError::Io { path: self.path.clone(), source })
     }
+}
+
+/// The features of a caption that analyses of a history need (from `captions.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaptionFeatures {
+    /// Price tier.
+    pub tier: PriceTier,
+    /// Triggers used.
+    pub triggers: Triggers,
+}
+
+/// Caption id → features, from `captions.csv`. A row whose id, tier or triggers do not parse
+/// is an error naming the file, line and column.
+pub fn read_caption_features(path: &Path) -> Result<HashMap<u32, CaptionFeatures>, DataError> {
+    let err = |e: csv::Error| DataError::Csv { path: path.to_path_buf(), message: e.to_string() };
+    let mut r = csv::Reader::from_path(path).map_err(err)?;
+    let header = r.headers().map_err(err)?.clone();
+    let col = |name: &str| {
+        header.iter().position(|h| h.trim_start_matches('\u{feff}') == name).ok_or_else(|| DataError::Header {
+            path: path.to_path_buf(),
+            problem: format!("missing column `{name}`"),
+            expected: CAPTIONS_COLUMNS.join(","),
+        })
+    };
+    let (id, tier, triggers) = (col("caption_id")?, col("price_tier")?, col("triggers")?);
+    let mut out = HashMap::new();
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(err)?;
+        let line = i as u64 + 2;
+        let bad = |column: &'static str, value: &str, expected: &str| DataError::Row {
+            path: path.to_path_buf(),
+            issue: RowIssue { line, field: column, reason: format!("{value:?} is not {expected}") },
+        };
+        let field = |c: usize| rec.get(c).unwrap_or("");
+        let caption: u32 = field(id).parse().map_err(|_| bad("caption_id", field(id), "a whole number ≥ 0"))?;
+        let tier = PriceTier::from_name(field(tier))
+            .ok_or_else(|| bad("price_tier", field(tier), "budget, mid or premium"))?;
+        let mut set = Triggers::default();
+        for name in field(triggers).split(';').filter(|t| !t.is_empty()) {
+            let t = Trigger::from_name(name).ok_or_else(|| {
+                bad(
+                    "triggers",
+                    field(triggers),
+                    "a `;`-separated list of urgency, scarcity, exclusivity, personal, curiosity",
+                )
+            })?;
+            set = set.with(t);
+        }
+        out.insert(caption, CaptionFeatures { tier, triggers: set });
+    }
+    Ok(out)
 }

@@ -13,8 +13,8 @@
 //! Where `generate` left `creators_truth.csv` (the world's creator effects), the rank
 //! correlation between revenue per fan and the true effect is reported.
 
-use super::schema::{DataError, SendsReader};
-use crate::domain::{Tier, quantile_ranks};
+use super::schema::{DataError, SendsReader, read_caption_features};
+use crate::domain::{PriceTier, Tier, quantile_ranks};
 use crate::score::saturation::spearman;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -63,32 +63,9 @@ struct Acc {
     per_caption: HashMap<u32, u64>,
 }
 
-/// Caption id → price tier name, from `captions.csv`.
-fn tiers(path: &Path) -> Result<HashMap<u32, String>, DataError> {
-    let err = |e: csv::Error| DataError::Csv { path: path.to_path_buf(), message: e.to_string() };
-    let mut r = csv::Reader::from_path(path).map_err(err)?;
-    let header = r.headers().map_err(err)?.clone();
-    let col = |name: &str| {
-        header.iter().position(|h| h.trim_start_matches('\u{feff}') == name).ok_or_else(|| DataError::Header {
-            path: path.to_path_buf(),
-            problem: format!("missing column `{name}`"),
-            expected: super::schema::CAPTIONS_COLUMNS.join(","),
-        })
-    };
-    let (id, tier) = (col("caption_id")?, col("price_tier")?);
-    let mut out = HashMap::new();
-    for rec in r.records() {
-        let rec = rec.map_err(err)?;
-        if let (Some(i), Some(t)) = (rec.get(id).and_then(|v| v.parse::<u32>().ok()), rec.get(tier)) {
-            out.insert(i, t.to_string());
-        }
-    }
-    Ok(out)
-}
-
 /// Segments the creators of the history in `dir` (see module docs).
 pub fn segment(dir: &Path) -> Result<Segmentation, DataError> {
-    let tier_of = tiers(&dir.join("captions.csv"))?;
+    let features = read_caption_features(&dir.join("captions.csv"))?;
     let mut reader = SendsReader::open(&dir.join("sends.csv"))?;
     let mut acc: HashMap<u32, Acc> = HashMap::new();
     while let Some(row) = reader.next_row() {
@@ -99,7 +76,7 @@ pub fn segment(dir: &Path) -> Result<Segmentation, DataError> {
         a.revenue += r.revenue;
         if a.sends.insert((r.caption_id, r.sent_at.0)) {
             *a.per_caption.entry(r.caption_id).or_default() += 1;
-            if tier_of.get(&r.caption_id).is_some_and(|t| t == "premium") {
+            if features.get(&r.caption_id).is_some_and(|f| f.tier == PriceTier::Premium) {
                 a.premium_sends += 1;
             }
         }

@@ -59,6 +59,10 @@ impl PriceTier {
             PriceTier::Premium => "premium",
         }
     }
+    /// The tier called `name` in files.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.name() == name)
+    }
 }
 
 /// A psychological trigger a caption uses.
@@ -89,6 +93,10 @@ impl Trigger {
             Trigger::Personal => "personal",
             Trigger::Curiosity => "curiosity",
         }
+    }
+    /// The trigger called `name` in files.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.name() == name)
     }
 }
 

@@ -1,7 +1,7 @@
 use super::arms::{BetaArms, shrunk_ratio};
 use super::{Decision, Policy, PolicyContext, PolicyRng};
-use crate::domain::{CaptionId, Minute, Outcome, PriceTier, Trigger, Triggers};
-use crate::score::conversion::Counts;
+use crate::domain::{CaptionId, Minute, Outcome, PriceTier, Triggers};
+use crate::score::profile::{PROFILE_FEATURES, ProfileCounts, features_of};
 
 /// Pseudo-reach of a cohort's overall rate in its trigger and price-tier ratios: a trigger a
 /// cohort has seen on fewer fans than this borrows mostly the cohort's overall rate.
@@ -14,8 +14,9 @@ const PROFILE_PRIOR_REACH: f64 = 20_000.0;
 /// - Each (caption, cohort) has a Beta posterior; its prior mean is the creator × cohort
 ///   pooled rate times the cohort's response profile: the product, over the caption's
 ///   triggers and its price tier, of the cohort's learned rate ratio for that trigger (or
-///   tier) against the cohort's overall rate, pooled over creators and shrunk towards 1
-///   (`arms::shrunk_ratio`, [`PROFILE_PRIOR_REACH`] pseudo-fans). Profiles are relearned daily.
+///   tier) against the cohort's overall rate (`score::profile`), pooled over creators and
+///   shrunk towards 1 (`arms::shrunk_ratio`, [`PROFILE_PRIOR_REACH`] pseudo-fans). Profiles
+///   are relearned daily.
 /// - At a slot, each cohort gets the caption with the largest Thompson draw × price among
 ///   the captions eligible for it (a caption its fans saw in the last `recent_use_days` is
 ///   not). Cohorts that pick the same caption share one send; each distinct caption is a send.
@@ -27,7 +28,7 @@ pub struct PersonalizedTs {
     triggers: Vec<Triggers>,
     tiers: Vec<PriceTier>,
     /// Learned rate ratios per cohort: the five triggers, then the three price tiers.
-    profile: Vec<[f64; 8]>,
+    profile: Vec<[f64; PROFILE_FEATURES]>,
     last_day: Option<u32>,
 }
 
@@ -43,48 +44,32 @@ impl PersonalizedTs {
             arms: BetaArms::new(ctx.creators * k, groups, prices),
             triggers: ctx.captions.iter().map(|c| c.triggers).collect(),
             tiers: ctx.captions.iter().map(|c| c.tier).collect(),
-            profile: vec![[1.0; 8]; k],
+            profile: vec![[1.0; PROFILE_FEATURES]; k],
             last_day: None,
         }
     }
 
     /// The learned response profile of `cohort`: its rate ratio for each trigger (in the
     /// order of `Trigger::ALL`) and each price tier (cheapest first), against its overall rate.
-    pub fn profile(&self, cohort: usize) -> [f64; 8] {
+    pub fn profile(&self, cohort: usize) -> [f64; PROFILE_FEATURES] {
         self.profile[cohort]
     }
 
     fn relearn_profiles(&mut self) {
         let k = self.cohorts;
-        let mut base = vec![Counts::default(); k];
-        let mut cells = vec![[Counts::default(); 8]; k];
-        for (c, (t, tier)) in self.triggers.iter().zip(&self.tiers).enumerate() {
+        let mut counts = ProfileCounts::new(k);
+        for (c, (&t, &tier)) in self.triggers.iter().zip(&self.tiers).enumerate() {
             for j in 0..k {
-                let n = self.arms.counts(c * k + j);
-                let features = Trigger::ALL.iter().enumerate().filter(|(_, tr)| t.has(**tr)).map(|(i, _)| i);
-                for i in features.chain([5 + tier.index()]) {
-                    cells[j][i].conversions += n.conversions;
-                    cells[j][i].reach += n.reach;
-                }
-                base[j].conversions += n.conversions;
-                base[j].reach += n.reach;
+                counts.add(j, t, tier, self.arms.counts(c * k + j));
             }
         }
         for j in 0..k {
-            self.profile[j] = std::array::from_fn(|i| shrunk_ratio(cells[j][i], base[j], PROFILE_PRIOR_REACH));
+            self.profile[j] =
+                std::array::from_fn(|i| shrunk_ratio(counts.cells[j][i], counts.base[j], PROFILE_PRIOR_REACH));
         }
         let multipliers: Vec<f64> = (0..self.triggers.len())
             .flat_map(|c| (0..k).map(move |j| (c, j)))
-            .map(|(c, j)| {
-                let p = &self.profile[j];
-                let from_triggers: f64 = Trigger::ALL
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, t)| self.triggers[c].has(**t))
-                    .map(|(i, _)| p[i])
-                    .product();
-                from_triggers * p[5 + self.tiers[c].index()]
-            })
+            .map(|(c, j)| features_of(self.triggers[c], self.tiers[c]).map(|i| self.profile[j][i]).product())
             .collect();
         self.arms.set_multipliers(multipliers.into_iter());
     }

@@ -4,4 +4,5 @@
 //! Not here: how a policy samples from a posterior (`policy`).
 
 pub mod conversion;
+pub mod profile;
 pub mod saturation;
