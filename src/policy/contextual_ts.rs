@@ -214,7 +214,7 @@ fn dot(a: &[f64; FEATURES], b: &[f64; FEATURES]) -> f64 {
 /// (`None` if `A` is not positive definite). Written out: `N` ≤ 9 here, and ndarray has no
 /// solver without a LAPACK binding.
 #[allow(clippy::needless_range_loop)] // the textbook (i, j, k) form of the factorisation
-pub fn solve_spd<const N: usize>(a: [[f64; N]; N], b: [f64; N]) -> Option<[f64; N]> {
+fn solve_spd<const N: usize>(a: [[f64; N]; N], b: [f64; N]) -> Option<[f64; N]> {
     let mut l = [[0.0; N]; N];
     for i in 0..N {
         for j in 0..=i {

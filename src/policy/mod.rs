@@ -1,5 +1,8 @@
-//! Policies: the `Policy` trait, one file per policy, the factory that builds them from a
-//! scenario, and the shared eligibility rules (`rules`) every policy runs under.
+//! Policies: the `Policy` trait, one file per policy (`random`, `oracle`, `beta_ts` for the
+//! incumbent and `plain_ts`, `contextual_ts`, `segmented_ts`, `personalized_ts`), the factory
+//! that builds them from a scenario, what learners share (`arms`: empirical-Bayes Beta
+//! posteriors; `posterior`: fast Beta draws; `segments`: creator tiers from observed
+//! outcomes), and the rules (`rules`) every policy runs under.
 //!
 //! Not here: the world's truth (`world`) or the loop that asks policies and delivers
 //! feedback (`sim`).
@@ -16,7 +19,7 @@ mod segmented_ts;
 pub mod segments;
 
 pub use beta_ts::BetaTs;
-pub use contextual_ts::{ContextualTs, FEATURE_NAMES, FEATURES, solve_spd};
+pub use contextual_ts::{ContextualTs, FEATURE_NAMES, FEATURES};
 pub use oracle::Oracle;
 pub use personalized_ts::PersonalizedTs;
 pub use random::RandomPolicy;

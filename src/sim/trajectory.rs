@@ -83,9 +83,17 @@ pub struct Trajectory<'a> {
     pub retirement: Retirement,
 }
 
-/// One send of a slot: the caption, the cohorts it goes to, its true expected revenue and
-/// (when truth is computed) the best true expected revenue of a single caption for them.
-type SlotSend = (CaptionId, Vec<usize>, f64, Option<f64>);
+/// One send of a slot, before its outcomes are drawn.
+struct SlotSend {
+    caption: CaptionId,
+    /// Cohorts it goes to.
+    cohorts: Vec<usize>,
+    /// Its true expected revenue.
+    expected_revenue: f64,
+    /// When truth is computed: the best true expected revenue of a single caption eligible
+    /// for all of its cohorts.
+    best_expected_revenue: Option<f64>,
+}
 
 impl Trajectory<'_> {
     /// Position of `caption` among `eligible`, or the policy's contract breach.
@@ -139,7 +147,7 @@ impl Trajectory<'_> {
                         .map(|&x| value(x, &cohorts))
                         .fold(expected, f64::max)
                 });
-                (c, cohorts, expected, best)
+                SlotSend { caption: c, cohorts, expected_revenue: expected, best_expected_revenue: best }
             })
             .collect())
     }
@@ -201,23 +209,29 @@ impl Trajectory<'_> {
                     } else {
                         (self.state.expected_revenue(world, &ctx, caption), None)
                     };
-                    vec![(caption, all_cohorts.clone(), expected_revenue, best)]
+                    vec![SlotSend {
+                        caption,
+                        cohorts: all_cohorts.clone(),
+                        expected_revenue,
+                        best_expected_revenue: best,
+                    }]
                 };
                 // Outcomes are drawn from the state before any send of the slot moves it.
                 rows.clear();
                 let mut spans = Vec::with_capacity(sends.len());
-                for (i, (caption, cohorts, ..)) in sends.iter().enumerate() {
+                for (i, send) in sends.iter().enumerate() {
                     let start = rows.len();
-                    let price = world.captions[*caption as usize].price;
-                    for &cohort in cohorts {
+                    let caption = send.caption;
+                    let price = world.captions[caption as usize].price;
+                    for &cohort in &send.cohorts {
                         let reach = ctx.reach[cohort];
-                        let x = self.state.logit(world, &ctx, *caption, cohort);
-                        let conversions = draw_conversions(world, creator, at, cohort, *caption, x, reach);
+                        let x = self.state.logit(world, &ctx, caption, cohort);
+                        let conversions = draw_conversions(world, creator, at, cohort, caption, x, reach);
                         rows.push(Outcome {
                             send_id: self.next_send_id + i as u64,
                             creator,
                             cohort: cohort as u8,
-                            caption: *caption,
+                            caption,
                             sent_at: at,
                             reach,
                             conversions,
@@ -228,18 +242,18 @@ impl Trajectory<'_> {
                     spans.push(start..rows.len());
                 }
                 self.next_send_id += sends.len() as u64;
-                for ((caption, cohorts, expected_revenue, best), span) in sends.iter().zip(spans) {
+                for (send, span) in sends.iter().zip(spans) {
                     let outcomes = &rows[span];
-                    self.state.record_send(world, *caption, cohorts, at);
-                    self.retirement.record(*caption, creator, outcomes);
+                    self.state.record_send(world, send.caption, &send.cohorts, at);
+                    self.retirement.record(send.caption, creator, outcomes);
                     self.queue.push(outcomes);
                     sink.record(&SlotRecord {
                         creator,
                         at,
-                        caption: *caption,
+                        caption: send.caption,
                         outcomes,
-                        expected_revenue: *expected_revenue,
-                        best_expected_revenue: *best,
+                        expected_revenue: send.expected_revenue,
+                        best_expected_revenue: send.best_expected_revenue,
                     });
                 }
             }
