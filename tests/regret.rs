@@ -75,3 +75,20 @@ fn daily_feedback_beats_weekly_when_captions_can_be_resent_within_the_week() {
     let lift = policy(&s, "plain_ts").lift_vs_baseline;
     assert!(lift.lo.expect("replicates") > 0.0, "{lift:?}");
 }
+
+#[test]
+fn lift_by_tier_splits_revenue_over_every_creator_once() {
+    let scenario = small("");
+    let run = eros_sim::sim::run(&scenario, &eros_sim::sim::NoProgress).expect("run");
+    for r in &run.replicates {
+        assert_eq!(r.tiers.len(), scenario.world.creators as usize);
+        for m in &r.policies {
+            let total: f64 = m.revenue_by_creator.iter().sum();
+            assert!((total / m.revenue - 1.0).abs() < 1e-12, "{total} vs {}", m.revenue);
+        }
+    }
+    let s = eros_sim::sim::summary::summarize(&run);
+    let tiers = |p: &str| policy(&s, p).lift_by_tier.values();
+    assert!(tiers("incumbent").iter().all(|i| i.mean == 0.0), "the baseline's own lift is 0 in every tier");
+    assert!(tiers("random").iter().all(|i| i.hi.expect("replicates") < 0.0), "random loses in every tier");
+}

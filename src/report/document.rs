@@ -67,9 +67,13 @@ pub fn command(s: &Summary) -> String {
 /// KPI table rows: metric, unit, seed baseline, seed target, then one value per policy.
 fn kpi_rows(s: &Summary) -> Vec<Vec<String>> {
     type Getter = fn(&PolicySummary) -> String;
-    let metrics: [(&str, &str, &str, Getter); 6] = [
+    let metrics: [(&str, &str, &str, Getter); 10] = [
         ("Expected revenue", "—", "+35–55 % by month 6", |p| interval(&p.revenue, 1.0, 0)),
         ("Lift vs baseline policy", "—", "+35–55 % by month 6", |p| interval(&p.lift_vs_baseline, 100.0, 1) + " %"),
+        ("… Elite creators", "—", "—", |p| interval(&p.lift_by_tier.elite, 100.0, 1) + " %"),
+        ("… High creators", "—", "—", |p| interval(&p.lift_by_tier.high, 100.0, 1) + " %"),
+        ("… Mid creators", "—", "—", |p| interval(&p.lift_by_tier.mid, 100.0, 1) + " %"),
+        ("… Developing creators", "—", "—", |p| interval(&p.lift_by_tier.developing, 100.0, 1) + " %"),
         ("Conversion rate", "4.28 %", "maintain", |p| interval(&p.conversion_rate, 100.0, 2) + " %"),
         ("Revenue per fan reached", "0.013", "+10 % MoM", |p| interval(&p.revenue_per_send, 1.0, 4)),
         ("Caption success rate", "37 %", "50 %", |p| interval(&p.caption_success_rate, 100.0, 1) + " %"),

@@ -109,13 +109,24 @@ fn metric_columns(summary: &Summary) -> Vec<Vec<(String, Interval)>> {
             let value = serde_json::to_value(p).unwrap_or_default();
             let mut cols = Vec::new();
             if let Some(obj) = value.as_object() {
+                let as_interval = |v: &serde_json::Value| {
+                    let get = |f: &str| v.get(f).and_then(|x| x.as_f64());
+                    v.get("mean").map(|m| Interval {
+                        mean: m.as_f64().unwrap_or(f64::NAN),
+                        lo: get("lo"),
+                        hi: get("hi"),
+                    })
+                };
                 for (k, v) in obj {
-                    if let Some(mean) = v.get("mean") {
-                        let get = |f: &str| v.get(f).and_then(|x| x.as_f64());
-                        cols.push((
-                            k.clone(),
-                            Interval { mean: mean.as_f64().unwrap_or(f64::NAN), lo: get("lo"), hi: get("hi") },
-                        ));
+                    if let Some(i) = as_interval(v) {
+                        cols.push((k.clone(), i));
+                    } else if let Some(inner) = v.as_object() {
+                        // A table of intervals (e.g. `lift_by_tier`): one column group per entry.
+                        for (k2, v2) in inner {
+                            if let Some(i) = as_interval(v2) {
+                                cols.push((format!("{k}_{k2}"), i));
+                            }
+                        }
                     }
                 }
             }

@@ -1,8 +1,9 @@
 use super::feedback::{FeedbackDefects, FeedbackQueue};
 use super::metrics::{PolicyTally, ReplicateMetrics};
 use super::trajectory::{HistorySink, IneligibleChoice, Trajectory};
-use crate::domain::Outcome;
+use crate::domain::{Outcome, Tier};
 use crate::policy::rules::{Eligibility, Retirement};
+use crate::policy::segments::CreatorSegments;
 use crate::policy::{self, PolicyContext};
 use crate::scenario::{Cadence, FeedbackData, PolicyKind, PolicySettings, RulesParams, Scenario, WorldParams};
 use crate::sim::kpi::Kpis;
@@ -174,7 +175,11 @@ pub fn run_replicate(
             Ok(tally.finish(trajectory.retirement.average_saturation(&world, &trajectory.state)))
         })
         .collect::<Result<Vec<_>, SimError>>()?;
+    let mut segments = CreatorSegments::new(world.creators.len());
+    segments.observe(&history);
+    segments.retier();
     Ok(ReplicateResult {
+        tiers: (0..world.creators.len() as u32).map(|c| segments.tier(c)).collect(),
         warmup,
         world: world.params.clone(),
         calibration_rounds: rounds,
@@ -198,4 +203,7 @@ pub struct ReplicateResult {
     pub calibrated: bool,
     /// Metrics per policy, in scenario order.
     pub policies: Vec<ReplicateMetrics>,
+    /// Each creator's performance tier from the warm-up history (revenue per fan quartiles,
+    /// `policy::segments`): the same for every policy, so lift can be split by tier.
+    pub tiers: Vec<Tier>,
 }

@@ -38,6 +38,8 @@ pub struct PolicyTally<'w> {
     churned_at_start: f64,
     /// Fans churned so far, as of the last day closed.
     churned_end: f64,
+    /// Σ true expected revenue of the choices per creator.
+    revenue_by_creator: Vec<f64>,
 }
 
 impl<'w> PolicyTally<'w> {
@@ -52,6 +54,7 @@ impl<'w> PolicyTally<'w> {
             urgency_counts: (0.0, 0.0),
             churned_at_start: state.churned.iter().sum(),
             churned_end: state.churned.iter().sum(),
+            revenue_by_creator: vec![0.0; world.creators.len()],
         }
     }
 
@@ -81,6 +84,7 @@ impl<'w> PolicyTally<'w> {
             churned_fans: self.churned_end - self.churned_at_start,
             average_saturation,
             inventory,
+            revenue_by_creator: self.revenue_by_creator,
             daily: self.daily,
         }
     }
@@ -90,6 +94,7 @@ impl SendSink for PolicyTally<'_> {
     fn record(&mut self, rec: &SlotRecord<'_>) {
         let d = &mut self.daily[(rec.at.day() - self.start_day) as usize];
         d.expected_revenue += rec.expected_revenue;
+        self.revenue_by_creator[rec.creator as usize] += rec.expected_revenue;
         d.oracle_revenue += rec.best_expected_revenue.unwrap_or(rec.expected_revenue);
         for o in rec.outcomes {
             d.revenue += o.revenue;
@@ -156,6 +161,8 @@ pub struct ReplicateMetrics {
     pub average_saturation: f64,
     /// Captions active / resting / retired at the end.
     pub inventory: [u64; 3],
+    /// Σ true expected revenue of the choices per creator, seed revenue units.
+    pub revenue_by_creator: Vec<f64>,
     /// Daily series.
     pub daily: Vec<DailyTally>,
 }

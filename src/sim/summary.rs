@@ -3,6 +3,7 @@
 
 use super::engine::RunResult;
 use super::metrics::{DailyTally, ReplicateMetrics};
+use crate::domain::{PerTier, Tier};
 use crate::scenario::{Cadence, FeedbackData, PolicyKind, Scenario, WorldParams};
 use crate::stats::{Interval, mean_interval};
 use crate::world::calibration::CalibrationReport;
@@ -64,6 +65,10 @@ pub struct PolicySummary {
     pub relative_regret: Interval,
     /// (revenue − baseline revenue) / baseline revenue, paired by replicate (fraction).
     pub lift_vs_baseline: Interval,
+    /// The same lift over the creators of each performance tier (tiers from the warm-up
+    /// history, the same for every policy), fraction.
+    #[serde(default = "undefined_per_tier")]
+    pub lift_by_tier: PerTier<Interval>,
     /// Realised revenue, seed revenue units.
     pub realized_revenue: Interval,
     /// Realised conversions / reach (fraction).
@@ -99,6 +104,27 @@ pub struct PolicySummary {
 /// An interval with no value (for fields older summaries lack).
 fn undefined() -> Interval {
     Interval { mean: f64::NAN, lo: None, hi: None }
+}
+
+fn undefined_per_tier() -> PerTier<Interval> {
+    PerTier { elite: undefined(), high: undefined(), mid: undefined(), developing: undefined() }
+}
+
+/// Lift of policy `p` over policy `base` among the creators of `tier`, paired by replicate;
+/// replicates without a creator of that tier are left out.
+fn tier_lift(run: &RunResult, p: usize, base: usize, tier: Tier) -> Interval {
+    let values: Vec<f64> = run
+        .replicates
+        .iter()
+        .filter_map(|r| {
+            let sum = |m: &ReplicateMetrics| -> f64 {
+                r.tiers.iter().zip(&m.revenue_by_creator).filter(|(t, _)| **t == tier).map(|(_, v)| v).sum()
+            };
+            let b = sum(&r.policies[base]);
+            (b > 0.0).then(|| sum(&r.policies[p]) / b - 1.0)
+        })
+        .collect();
+    mean_interval(&values)
 }
 
 /// One row of `timeseries.csv`.
@@ -192,6 +218,12 @@ pub fn summarize(run: &RunResult) -> Summary {
                 regret: across(run, p, |m| m.regret),
                 relative_regret: across(run, p, |m| m.relative_regret),
                 lift_vs_baseline: mean_interval(&lift),
+                lift_by_tier: PerTier {
+                    elite: tier_lift(run, p, base, Tier::Elite),
+                    high: tier_lift(run, p, base, Tier::High),
+                    mid: tier_lift(run, p, base, Tier::Mid),
+                    developing: tier_lift(run, p, base, Tier::Developing),
+                },
                 realized_revenue: across(run, p, |m| m.realized_revenue),
                 conversion_rate: across(run, p, |m| m.kpis.conversion_rate),
                 revenue_per_send: across(run, p, |m| m.kpis.revenue_per_send),
