@@ -1,5 +1,5 @@
 use super::arms::BetaArms;
-use super::{Decision, Policy, PolicyContext, PolicyRng};
+use super::{Decision, Policy, PolicyContext, PolicyRng, best_of};
 use crate::domain::{CaptionId, Outcome};
 
 /// Beta-Bernoulli Thompson sampling on conversion score × price: the incumbent (weekly
@@ -35,16 +35,7 @@ impl Policy for BetaTs {
 
     #[inline]
     fn choose(&mut self, d: &Decision<'_>, rng: &mut PolicyRng) -> CaptionId {
-        let mut best = d.eligible[0];
-        let mut best_score = f64::NEG_INFINITY;
-        for &c in d.eligible {
-            let score = self.arms.draw_value(c as usize, rng);
-            if score > best_score {
-                best_score = score;
-                best = c;
-            }
-        }
-        best
+        best_of(d.eligible, |c| self.arms.draw_value(c as usize, rng))
     }
 
     fn observe(&mut self, feedback: &[Outcome]) {

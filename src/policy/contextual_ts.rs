@@ -1,6 +1,6 @@
 use super::arms::BetaArms;
 use super::segments::CreatorSegments;
-use super::{Decision, Policy, PolicyContext, PolicyRng};
+use super::{Decision, Policy, PolicyContext, PolicyRng, best_of};
 use crate::domain::{CaptionId, MINUTES_PER_DAY, Minute, Outcome, Trigger};
 use crate::world::response::logistic;
 use rand_distr::{Distribution, StandardNormal};
@@ -259,9 +259,7 @@ impl Policy for ContextualTs {
         let tier = 3 + self.segments.tier(d.creator).index();
         let from_time = w[0] * slot[0] + w[1] * slot[1] + w[2] * slot[2];
         let urgency = count_in_window(&self.urgency_sent[d.creator as usize], d.at.0, URGENCY_WINDOW) as f64;
-        let mut best = d.eligible[0];
-        let mut best_score = f64::NEG_INFINITY;
-        for &c in d.eligible {
+        let best = best_of(d.eligible, |c| {
             let i = c as usize;
             let rho = self.arms.draw_rate(i, rng).clamp(1e-12, 1.0 - 1e-12);
             let recent = count_in_window(&self.sent[i], d.at.0, RECENT_WINDOW) as f64;
@@ -274,12 +272,8 @@ impl Policy for ContextualTs {
                 a -= dot(&w, sum) / weight;
             }
             let e = a.exp();
-            let score = rho * e / (1.0 - rho + rho * e) * self.arms.price(i);
-            if score > best_score {
-                best_score = score;
-                best = c;
-            }
-        }
+            rho * e / (1.0 - rho + rho * e) * self.arms.price(i)
+        });
         self.record_send(best as usize, d.at.0);
         best
     }

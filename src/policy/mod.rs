@@ -94,6 +94,24 @@ impl<'a> PolicyContext<'a> {
     }
 }
 
+/// The candidate with the largest score, the first on ties (a NaN score never wins; with no
+/// finite score the first candidate). `score` is called once per candidate, in order, so a
+/// policy's random stream is consumed the same way whatever the scores. `candidates` must
+/// not be empty (the engine's lists never are).
+#[inline]
+pub fn best_of(candidates: &[CaptionId], mut score: impl FnMut(CaptionId) -> f64) -> CaptionId {
+    let mut best = candidates[0];
+    let mut best_score = f64::NEG_INFINITY;
+    for &c in candidates {
+        let s = score(c);
+        if s > best_score {
+            best_score = s;
+            best = c;
+        }
+    }
+    best
+}
+
 /// Builds a policy of `kind` labelled `name` with the scenario's `settings`.
 pub fn build(kind: PolicyKind, name: &str, ctx: &PolicyContext<'_>, settings: &PolicySettings) -> Box<dyn Policy> {
     match kind {

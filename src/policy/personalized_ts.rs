@@ -1,5 +1,5 @@
 use super::arms::{BetaArms, shrunk_ratio};
-use super::{Decision, Policy, PolicyContext, PolicyRng};
+use super::{Decision, Policy, PolicyContext, PolicyRng, best_of};
 use crate::domain::{CaptionId, Minute, Outcome, PriceTier, Triggers};
 use crate::score::profile::{PROFILE_FEATURES, ProfileCounts, features_of};
 
@@ -82,16 +82,8 @@ impl Policy for PersonalizedTs {
 
     /// One caption for every cohort: the largest sum of per-cohort draws × price.
     fn choose(&mut self, d: &Decision<'_>, rng: &mut PolicyRng) -> CaptionId {
-        let mut best = d.eligible[0];
-        let mut best_score = f64::NEG_INFINITY;
-        for &c in d.eligible {
-            let score: f64 = (0..self.cohorts).map(|j| self.arms.draw_value(c as usize * self.cohorts + j, rng)).sum();
-            if score > best_score {
-                best_score = score;
-                best = c;
-            }
-        }
-        best
+        let k = self.cohorts;
+        best_of(d.eligible, |c| (0..k).map(|j| self.arms.draw_value(c as usize * k + j, rng)).sum())
     }
 
     fn personalizes(&self) -> bool {
@@ -99,18 +91,10 @@ impl Policy for PersonalizedTs {
     }
 
     fn choose_per_cohort(&mut self, d: &Decision<'_>, rng: &mut PolicyRng, out: &mut [CaptionId]) {
+        let k = self.cohorts;
         for (j, slot) in out.iter_mut().enumerate() {
             let candidates = d.per_cohort.map_or(d.eligible, |lists| lists[j].as_slice());
-            let mut best = d.eligible[0];
-            let mut best_score = f64::NEG_INFINITY;
-            for &c in candidates {
-                let score = self.arms.draw_value(c as usize * self.cohorts + j, rng);
-                if score > best_score {
-                    best_score = score;
-                    best = c;
-                }
-            }
-            *slot = best;
+            *slot = best_of(candidates, |c| self.arms.draw_value(c as usize * k + j, rng));
         }
     }
 

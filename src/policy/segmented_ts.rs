@@ -1,6 +1,6 @@
 use super::arms::{BetaArms, shrunk_ratio};
 use super::segments::CreatorSegments;
-use super::{Decision, Policy, PolicyContext, PolicyRng};
+use super::{Decision, Policy, PolicyContext, PolicyRng, best_of};
 use crate::domain::{CaptionId, Category, Minute, Outcome, PerTier, Tier};
 use crate::score::conversion::Counts;
 use rand::RngExt;
@@ -89,16 +89,11 @@ impl Policy for SegmentedTs {
 
     fn choose(&mut self, d: &Decision<'_>, rng: &mut PolicyRng) -> CaptionId {
         let explore = rng.random::<f64>() < self.exploration.get(self.segments.tier(d.creator));
-        let mut best = d.eligible[0];
-        let mut best_score = f64::NEG_INFINITY;
-        for &c in d.eligible {
-            let score = if explore { self.arms.draw_value(c as usize, rng) } else { self.arms.mean_value(c as usize) };
-            if score > best_score {
-                best_score = score;
-                best = c;
-            }
+        if explore {
+            best_of(d.eligible, |c| self.arms.draw_value(c as usize, rng))
+        } else {
+            best_of(d.eligible, |c| self.arms.mean_value(c as usize))
         }
-        best
     }
 
     fn observe(&mut self, feedback: &[Outcome]) {
