@@ -504,14 +504,90 @@ fn inventory(dir: &Path, r: &Results) -> Result<Option<ChartInfo>, ReportError> 
     Ok(Some(info))
 }
 
+/// The distribution of saturation scores of the active captions at the end of the horizon,
+/// one line per policy with 95 % whiskers; `None` for summaries without it.
+fn saturation(dir: &Path, r: &Results) -> Result<Option<ChartInfo>, ReportError> {
+    let s = &r.summary;
+    let rows: Vec<(usize, String, &[Interval])> = s
+        .policies
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            !p.saturation_distribution.is_empty() && p.saturation_distribution.iter().all(|i| i.mean.is_finite())
+        })
+        .map(|(i, p)| (i, p.name.clone(), p.saturation_distribution.as_slice()))
+        .collect();
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let info = ChartInfo {
+        stem: "saturation".into(),
+        title: "Saturation of the active captions at the end of the horizon".into(),
+        series: rows.iter().map(|(_, n, _)| n.clone()).collect(),
+        caption: "Share of the active captions that were sent, by saturation score (0 = converting as when new,                   1 = stopped converting), with 95 % whiskers across replicates; the seed's target is an average                   below 0.3, and mass to the right is worn-out inventory."
+            .into(),
+    };
+    let bands = rows[0].2.len() as f64;
+    let max_y = rows.iter().flat_map(|(_, _, d)| d.iter().map(|i| i.hi.unwrap_or(i.mean))).fold(0.01, f64::max) * 100.0;
+    render!(dir, &info, (1000, 560), |root| {
+        root.fill(&WHITE).map_err(e)?;
+        let mut chart = ChartBuilder::on(root)
+            .caption(&info.title, ("sans-serif", 20))
+            .margin(14)
+            .x_label_area_size(48)
+            .y_label_area_size(80)
+            .build_cartesian_2d(0f64..1f64, 0f64..max_y * 1.05)
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .x_desc("saturation score (band of width 0.1)")
+            .y_desc("share of active, sent captions (%)")
+            .x_label_formatter(&|v| format!("{v:.1}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .label_style(("sans-serif", 13))
+            .draw()
+            .map_err(e)?;
+        let n = rows.len() as f64;
+        for (k, (i, name, dist)) in rows.iter().enumerate() {
+            let color = PALETTE[i % PALETTE.len()];
+            // Offset each policy a little within the band so whiskers do not hide each other.
+            let x = |b: usize| (b as f64 + 0.5) / bands + (k as f64 - (n - 1.0) / 2.0) * 0.006;
+            chart
+                .draw_series(LineSeries::new(
+                    dist.iter().enumerate().map(|(b, iv)| (x(b), iv.mean * 100.0)),
+                    color.stroke_width(2),
+                ))
+                .map_err(e)?
+                .label(name.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3)));
+            chart
+                .draw_series(dist.iter().enumerate().map(|(b, iv)| {
+                    let (lo, hi) = (iv.lo.unwrap_or(iv.mean) * 100.0, iv.hi.unwrap_or(iv.mean) * 100.0);
+                    ErrorBar::new_vertical(x(b), lo, iv.mean * 100.0, hi, color.filled(), 6)
+                }))
+                .map_err(e)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .label_font(("sans-serif", 14))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(e)
+    })?;
+    Ok(Some(info))
+}
+
 /// Draws every chart the results support into `dir/charts/` and returns what was drawn, in
 /// report order. The inventory chart is drawn when a policy ran under the retirement rule;
-/// saturation-histogram and segment charts join when runs record them.
+/// the saturation chart when the summary carries the saturation distribution.
 pub fn draw_all(dir: &Path, r: &Results) -> Result<Vec<ChartInfo>, ReportError> {
     let charts = charts_dir(dir);
     std::fs::create_dir_all(&charts).map_err(|source| ReportError::Io { path: charts.clone(), source })?;
     let mut drawn = vec![cumulative_regret(&charts, r)?, lift_forest(&charts, r)?, kpi_cards(&charts, r)?];
     drawn.extend(inventory(&charts, r)?);
+    drawn.extend(saturation(&charts, r)?);
     Ok(drawn)
 }
 

@@ -127,6 +127,13 @@ fn metric_columns(summary: &Summary) -> Vec<Vec<(String, Interval)>> {
                                 cols.push((format!("{k}_{k2}"), i));
                             }
                         }
+                    } else if let Some(items) = v.as_array() {
+                        // A list of intervals (e.g. `saturation_distribution`): one per item.
+                        for (n, v2) in items.iter().enumerate() {
+                            if let Some(i) = as_interval(v2) {
+                                cols.push((format!("{k}_{n}"), i));
+                            }
+                        }
                     }
                 }
             }

@@ -172,7 +172,7 @@ pub fn run_replicate(
             };
             trajectory.run(scenario.warmup_days..total_days, &mut tally)?;
             progress.advance(1);
-            Ok(tally.finish(trajectory.retirement.average_saturation(&world, &trajectory.state)))
+            Ok(tally.finish(&trajectory.retirement.active_scores(&world, &trajectory.state)))
         })
         .collect::<Result<Vec<_>, SimError>>()?;
     let mut segments = CreatorSegments::new(world.creators.len());

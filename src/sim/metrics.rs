@@ -58,8 +58,9 @@ impl<'w> PolicyTally<'w> {
         }
     }
 
-    /// The replicate's metrics, given the bank's average saturation at the end.
-    pub fn finish(self, average_saturation: f64) -> ReplicateMetrics {
+    /// The replicate's metrics, given the saturation scores of the active, sent captions at
+    /// the end.
+    pub fn finish(self, saturation_scores: &[f64]) -> ReplicateMetrics {
         let world = self.world;
         let days = self.daily.len() as f64;
         let sum = |f: fn(&DailyTally) -> f64| self.daily.iter().map(f).sum::<f64>();
@@ -82,7 +83,12 @@ impl<'w> PolicyTally<'w> {
             )
             .unwrap_or(f64::NAN),
             churned_fans: self.churned_end - self.churned_at_start,
-            average_saturation,
+            average_saturation: if saturation_scores.is_empty() {
+                f64::NAN
+            } else {
+                saturation_scores.iter().sum::<f64>() / saturation_scores.len() as f64
+            },
+            saturation_shares: saturation_shares(saturation_scores),
             inventory,
             revenue_by_creator: self.revenue_by_creator,
             daily: self.daily,
@@ -118,6 +124,18 @@ impl SendSink for PolicyTally<'_> {
             d.inventory = inventory.map(|n| n as f64);
         }
     }
+}
+
+/// Bands of the saturation distribution (width 0.1).
+pub const SATURATION_BANDS: usize = 10;
+
+/// Share of `scores` (each in [0, 1]) per band of width 0.1; 1.0 falls in the last band.
+pub fn saturation_shares(scores: &[f64]) -> [f64; SATURATION_BANDS] {
+    let mut counts = [0.0; SATURATION_BANDS];
+    for s in scores {
+        counts[((s * SATURATION_BANDS as f64) as usize).min(SATURATION_BANDS - 1)] += 1.0;
+    }
+    counts.map(|c| c / scores.len() as f64)
 }
 
 /// Captions in the bank at `at` (created before it), counted by status: active, resting,
@@ -159,10 +177,29 @@ pub struct ReplicateMetrics {
     pub churned_fans: f64,
     /// Mean saturation score of the active captions that were sent, at the end.
     pub average_saturation: f64,
+    /// Share of those captions per saturation band `[0, 0.1)`, …, `[0.9, 1]` (NaN without
+    /// any caption).
+    pub saturation_shares: [f64; SATURATION_BANDS],
     /// Captions active / resting / retired at the end.
     pub inventory: [u64; 3],
     /// Σ true expected revenue of the choices per creator, seed revenue units.
     pub revenue_by_creator: Vec<f64>,
     /// Daily series.
     pub daily: Vec<DailyTally>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saturation_shares_count_each_score_in_its_band() {
+        let shares = saturation_shares(&[0.0, 0.05, 0.1, 0.55, 1.0]);
+        assert_eq!(shares[0], 0.4);
+        assert_eq!(shares[1], 0.2);
+        assert_eq!(shares[5], 0.2);
+        assert_eq!(shares[9], 0.2, "1.0 belongs to the last band");
+        assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(saturation_shares(&[]).iter().all(|s| s.is_nan()));
+    }
 }

@@ -2,7 +2,7 @@
 //! interval, lift paired by replicate, and the daily series.
 
 use super::engine::RunResult;
-use super::metrics::{DailyTally, ReplicateMetrics};
+use super::metrics::{DailyTally, ReplicateMetrics, SATURATION_BANDS};
 use crate::domain::{PerTier, Tier};
 use crate::scenario::{Cadence, FeedbackData, PolicyKind, Scenario, WorldParams};
 use crate::stats::{Interval, mean_interval};
@@ -97,6 +97,9 @@ pub struct PolicySummary {
     /// Mean saturation score of the active captions that were sent, at the end (fraction).
     #[serde(default = "undefined")]
     pub average_saturation: Interval,
+    /// Share of those captions per saturation band `[0, 0.1)`, …, `[0.9, 1]` (fractions).
+    #[serde(default)]
+    pub saturation_distribution: Vec<Interval>,
     /// Slot-level sends over the horizon.
     pub sends: Interval,
 }
@@ -236,6 +239,9 @@ pub fn summarize(run: &RunResult) -> Summary {
                 resting_captions: across(run, p, |m| m.inventory[1] as f64),
                 retired_captions: across(run, p, |m| m.inventory[2] as f64),
                 average_saturation: across(run, p, |m| m.average_saturation),
+                saturation_distribution: (0..SATURATION_BANDS)
+                    .map(|b| across(run, p, |m| m.saturation_shares[b]))
+                    .collect(),
                 sends: across(run, p, |m| m.kpis.sends as f64),
             }
         })

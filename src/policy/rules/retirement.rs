@@ -137,13 +137,18 @@ impl Retirement {
         }
     }
 
-    /// Mean saturation score over the active captions that have been sent.
-    pub fn average_saturation(&self, world: &World, state: &WorldState) -> f64 {
+    /// Saturation scores of the active captions that have been sent (caption order).
+    pub fn active_scores(&self, world: &World, state: &WorldState) -> Vec<f64> {
         let strength = BetaPrior::fit_pooled(&self.totals).strength;
-        let scores: Vec<f64> = (0..self.sends.len())
+        (0..self.sends.len())
             .filter(|&c| !self.sends[c].is_empty() && state.status[c] == CaptionStatus::Active)
             .map(|c| self.score(world, c as CaptionId, strength))
-            .collect();
+            .collect()
+    }
+
+    /// Mean saturation score over the active captions that have been sent (NaN without any).
+    pub fn average_saturation(&self, world: &World, state: &WorldState) -> f64 {
+        let scores = self.active_scores(world, state);
         if scores.is_empty() { f64::NAN } else { scores.iter().sum::<f64>() / scores.len() as f64 }
     }
 }
