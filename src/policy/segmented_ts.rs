@@ -18,9 +18,11 @@ const CATEGORY_PRIOR_REACH: f64 = 20_000.0;
 /// - Hierarchical priors for cold-start captions: a caption's prior mean is its creator's
 ///   pooled rate × the ratio of its category's rate to the overall rate among creators of the
 ///   same tier (`arms::shrunk_ratio` with [`CATEGORY_PRIOR_REACH`] pseudo-fans: the ratio
-///   shrinks to 1 where a tier has seen little of a category). The prior strength is the shared empirical-Bayes one (`policy::arms`).
-/// - Per-tier saturation thresholds are the retirement rule's (`rules.segment_thresholds`,
-///   default `Thresholds::PER_TIER` for this policy), not copied here.
+///   shrinks to 1 where a tier has seen little of a category). The prior strength is the
+///   shared empirical-Bayes one (`policy::arms`).
+/// - Per-tier saturation thresholds belong to the shared retirement rule
+///   (`rules.segment_thresholds`; `per_tier_thresholds` defaults to true for this policy),
+///   not copied here.
 #[derive(Debug, Clone)]
 pub struct SegmentedTs {
     name: String,

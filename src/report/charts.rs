@@ -524,7 +524,9 @@ fn saturation(dir: &Path, r: &Results) -> Result<Option<ChartInfo>, ReportError>
         stem: "saturation".into(),
         title: "Saturation of the active captions at the end of the horizon".into(),
         series: rows.iter().map(|(_, n, _)| n.clone()).collect(),
-        caption: "Share of the active captions that were sent, by saturation score (0 = converting as when new,                   1 = stopped converting), with 95 % whiskers across replicates; the seed's target is an average                   below 0.3, and mass to the right is worn-out inventory."
+        caption: "Share of the active captions that were sent, by saturation score (0 = converting as when new, \
+                  1 = stopped converting), with 95 % whiskers across replicates; the seed's target is an average \
+                  below 0.3, and mass to the right is worn-out inventory."
             .into(),
     };
     let bands = rows[0].2.len() as f64;
