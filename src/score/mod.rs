@@ -1,5 +1,6 @@
 //! Scores computed from outcomes: the conversion score (empirical-Bayes smoothed conversion
-//! rate) and the saturation score (how worn out a caption is).
+//! rate), the saturation score (how worn out a caption is) and cohort response profiles
+//! (how each cohort responds to triggers and price tiers).
 //!
 //! Not here: how a policy samples from a posterior (`policy`).
 
