@@ -62,3 +62,17 @@ fn results_doc_lists_every_summary_field() {
         assert!(text.contains(&format!("`{f}`")), "docs/results-format.md does not document `{f}`");
     }
 }
+
+#[test]
+fn every_shipped_scenario_is_valid() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("scenarios/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+            n += 1;
+        }
+    }
+    assert!(n >= 10, "found {n} scenarios");
+}
