@@ -431,3 +431,14 @@ pub fn read_caption_features(path: &Path) -> Result<HashMap<u32, CaptionFeatures
     }
     Ok(out)
 }
+
+/// Writes `rows` as a CSV file with a header from the fields of `T` (analysis outputs such
+/// as `creator_segments.csv` and `trigger_profiles.csv`).
+pub fn write_rows<T: serde::Serialize>(path: &Path, rows: &[T]) -> Result<(), DataError> {
+    let err = |e: csv::Error| DataError::Csv { path: path.to_path_buf(), message: e.to_string() };
+    let mut w = csv::Writer::from_path(path).map_err(err)?;
+    for row in rows {
+        w.serialize(row).map_err(err)?;
+    }
+    w.flush().map_err(|source| DataError::Io { path: path.to_path_buf(), source })
+}

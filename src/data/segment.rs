@@ -13,14 +13,14 @@
 //! Where `generate` left `creators_truth.csv` (the world's creator effects), the rank
 //! correlation between revenue per fan and the true effect is reported.
 
-use super::schema::{DataError, SendsReader, read_caption_features};
+use super::schema::{DataError, SendsReader, read_caption_features, write_rows};
 use crate::domain::{PriceTier, Tier, quantile_ranks};
 use crate::score::saturation::spearman;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// One creator's segment row.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreatorSegment {
     /// Creator.
     pub creator_id: u32,
@@ -155,39 +155,9 @@ fn truth(path: &Path) -> Option<HashMap<u32, f64>> {
     )
 }
 
-/// Writes `creator_segments.csv`.
+/// Writes `creator_segments.csv` (columns: the fields of [`CreatorSegment`]).
 pub fn write_segments(path: &Path, s: &Segmentation) -> Result<(), DataError> {
-    let err = |e: csv::Error| DataError::Csv { path: path.to_path_buf(), message: e.to_string() };
-    let mut w = csv::Writer::from_path(path).map_err(err)?;
-    w.write_record([
-        "creator_id",
-        "sends",
-        "revenue_per_fan",
-        "performance_tier",
-        "premium_share",
-        "content_style",
-        "conversion_rate",
-        "audience_responsiveness",
-        "caption_diversity",
-        "diversity_class",
-    ])
-    .map_err(err)?;
-    for c in &s.creators {
-        w.write_record([
-            c.creator_id.to_string(),
-            c.sends.to_string(),
-            c.revenue_per_fan.to_string(),
-            c.performance_tier.to_string(),
-            c.premium_share.to_string(),
-            c.content_style.to_string(),
-            c.conversion_rate.to_string(),
-            c.audience_responsiveness.to_string(),
-            c.caption_diversity.to_string(),
-            c.diversity_class.to_string(),
-        ])
-        .map_err(err)?;
-    }
-    w.flush().map_err(|source| DataError::Io { path: path.to_path_buf(), source })
+    write_rows(path, &s.creators)
 }
 
 /// The leaderboard as a table.

@@ -11,7 +11,7 @@
 //! These are associations in the history, not causal effects: the incumbent chose which
 //! captions were sent where, and triggers share captions with other features.
 
-use super::schema::{CaptionFeatures, DataError, SendsReader, read_caption_features};
+use super::schema::{CaptionFeatures, DataError, SendsReader, read_caption_features, write_rows};
 use crate::domain::CohortKind;
 use crate::score::conversion::Counts;
 use crate::score::profile::{PROFILE_FEATURES, ProfileCounts, feature_name, features_of};
@@ -25,7 +25,7 @@ pub const BOOTSTRAP_RESAMPLES: usize = 400;
 const BOOTSTRAP_SEED: u64 = 0x7216_6e55;
 
 /// One cohort × feature row of the report.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProfileRow {
     /// Cohort name.
     pub cohort: &'static str,
@@ -123,26 +123,9 @@ pub fn profile_rows(captions: &[(CaptionFeatures, Vec<Counts>)]) -> Vec<ProfileR
     rows
 }
 
-/// Writes `trigger_profiles.csv`.
+/// Writes `trigger_profiles.csv` (columns: the fields of [`ProfileRow`]).
 pub fn write_profiles(path: &Path, r: &TriggerReport) -> Result<(), DataError> {
-    let err = |e: csv::Error| DataError::Csv { path: path.to_path_buf(), message: e.to_string() };
-    let mut w = csv::Writer::from_path(path).map_err(err)?;
-    w.write_record(["cohort", "feature", "captions", "reach", "conversion_rate", "ratio", "ratio_lo", "ratio_hi"])
-        .map_err(err)?;
-    for row in &r.rows {
-        w.write_record([
-            row.cohort.to_string(),
-            row.feature.to_string(),
-            row.captions.to_string(),
-            row.reach.to_string(),
-            row.conversion_rate.to_string(),
-            row.ratio.to_string(),
-            row.ratio_lo.to_string(),
-            row.ratio_hi.to_string(),
-        ])
-        .map_err(err)?;
-    }
-    w.flush().map_err(|source| DataError::Io { path: path.to_path_buf(), source })
+    write_rows(path, &r.rows)
 }
 
 /// The report as a table: one row per feature, one column per cohort, each cell the ratio
