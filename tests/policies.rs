@@ -181,7 +181,7 @@ fn segmented(w: &World, rate: f64) -> SegmentedTs {
 }
 
 #[test]
-fn segmented_ts_explores_at_its_configured_rate() {
+fn segmented_ts_explores_more_as_its_exploration_rate_rises() {
     let p = WorldParams { creators: 4, ..WorldParams::default() };
     let (w, rows) = history(p, 28);
     let eligible: Vec<CaptionId> = w.creators[0].captions.iter().copied().take(60).collect();

@@ -19,6 +19,10 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "log_lifetime_sends",
     "urgency_after_recent_urgency",
 ];
+/// Number of slot-level time features (hour cos, hour sin, weekend), first in the vector.
+const TIME_FEATURES: usize = 3;
+/// Index of the first recent-sends feature (Elite; then High, Mid, Developing).
+const RECENT: usize = TIME_FEATURES;
 /// Index of `log_lifetime_sends`, a nuisance covariate: fitted, never used to decide.
 const NUISANCE: usize = 7;
 /// Index of `urgency_after_recent_urgency`.
@@ -81,6 +85,13 @@ pub struct ContextualTs {
     last_day: Option<u32>,
 }
 
+/// The features shared by every caption of a slot: hour of day as `cos` and `sin` of
+/// `2π(h + ½)/24`, and a weekend indicator.
+fn time_features(at: Minute) -> [f64; TIME_FEATURES] {
+    let phase = 2.0 * std::f64::consts::PI * (f64::from(at.hour()) + 0.5) / 24.0;
+    [phase.cos(), phase.sin(), if at.weekday() >= 5 { 1.0 } else { 0.0 }]
+}
+
 /// Inserts `t` into the ascending `times` unless present.
 fn insert_time(times: &mut Vec<u32>, t: u32) {
     if let Err(pos) = times.binary_search(&t) {
@@ -128,12 +139,9 @@ impl ContextualTs {
     pub fn features(&self, c: CaptionId, at: Minute) -> [f64; FEATURES] {
         let c = c as usize;
         let creator = self.creator_of[c];
-        let phase = 2.0 * std::f64::consts::PI * (f64::from(at.hour()) + 0.5) / 24.0;
         let mut x = [0.0; FEATURES];
-        x[0] = phase.cos();
-        x[1] = phase.sin();
-        x[2] = if at.weekday() >= 5 { 1.0 } else { 0.0 };
-        x[3 + self.segments.tier(creator).index()] = count_in_window(&self.sent[c], at.0, RECENT_WINDOW) as f64;
+        x[..TIME_FEATURES].copy_from_slice(&time_features(at));
+        x[RECENT + self.segments.tier(creator).index()] = count_in_window(&self.sent[c], at.0, RECENT_WINDOW) as f64;
         let lifetime = self.sent[c].partition_point(|&t| t < at.0);
         x[NUISANCE] = (1.0 + lifetime as f64).ln();
         if self.is_urgency[c] {
@@ -261,9 +269,8 @@ impl Policy for ContextualTs {
             self.mean[i] + z / self.precision[i].sqrt()
         });
         w[NUISANCE] = 0.0;
-        let slot = self.features(d.eligible[0], d.at);
-        let tier = 3 + self.segments.tier(d.creator).index();
-        let from_time = w[0] * slot[0] + w[1] * slot[1] + w[2] * slot[2];
+        let tier = RECENT + self.segments.tier(d.creator).index();
+        let from_time: f64 = w.iter().zip(time_features(d.at)).map(|(wi, xi)| wi * xi).sum();
         let urgency = count_in_window(&self.urgency_sent[d.creator as usize], d.at.0, URGENCY_WINDOW) as f64;
         let best = best_of(d.eligible, |c| {
             let i = c as usize;

@@ -1,7 +1,7 @@
 use super::arms::{BetaArms, shrunk_ratio};
 use super::segments::CreatorSegments;
 use super::{Decision, Policy, PolicyContext, PolicyRng, best_of};
-use crate::domain::{CaptionId, Category, Minute, Outcome, PerTier, Tier};
+use crate::domain::{CaptionId, Category, Minute, Outcome, PerTier};
 use crate::score::conversion::Counts;
 use rand::RngExt;
 
@@ -52,11 +52,6 @@ impl SegmentedTs {
     /// Posterior mean conversion rate of caption `c` (its prior mean before any data).
     pub fn score(&self, c: CaptionId) -> f64 {
         self.arms.mean(c as usize)
-    }
-
-    /// Current tier of a creator as this policy sees it.
-    pub fn tier(&self, creator: u32) -> Tier {
-        self.segments.tier(creator)
     }
 
     /// Recomputes tiers and each caption's tier × category prior multiplier.

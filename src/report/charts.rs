@@ -161,7 +161,8 @@ fn day_chart<'a, DB: DrawingBackend>(
     Ok(chart)
 }
 
-/// The legend of a chart, boxed, at `position`.
+/// The legend of a chart with f64 axes (day charts, the saturation chart), boxed, at
+/// `position`.
 fn legend<'a, DB: DrawingBackend + 'a>(
     chart: &mut DayChart<'a, DB>,
     position: SeriesLabelPosition,
@@ -569,14 +570,7 @@ fn saturation(dir: &Path, r: &Results) -> Result<Option<ChartInfo>, ReportError>
                 }))
                 .map_err(e)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(("sans-serif", 14))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(e)
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
     })?;
     Ok(Some(info))
 }

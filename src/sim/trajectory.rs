@@ -178,12 +178,14 @@ impl Trajectory<'_> {
                     continue;
                 }
                 let ctx = self.state.slot_context(world, creator, at);
-                let need_truth = self.with_truth || self.policy.is_clairvoyant();
+                let personal = self.policy.personalizes();
+                // The all-cohort truth serves a clairvoyant policy and single-caption regret; a
+                // personalised slot's regret is computed per send (`personal_sends`).
+                let need_truth = (self.with_truth && !personal) || self.policy.is_clairvoyant();
                 truth.clear();
                 if need_truth {
                     truth.extend(eligible.iter().map(|&c| self.state.expected_revenue(world, &ctx, c)));
                 }
-                let personal = self.policy.personalizes();
                 if personal {
                     per_cohort.resize(k, Vec::new());
                     self.eligibility.collect_per_cohort(world, &self.state, creator, at, &mut per_cohort);
